@@ -1,0 +1,91 @@
+"""The HTML book: built with warnings as errors, complete, and self-contained."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+EXTERNAL = re.compile(r"^(https?:)?//", re.I)
+
+
+def test_book_builds_with_warnings_as_errors(built_book):
+    log = built_book["log"]
+    assert built_book["returncode"] == 0, f"jupyter-book build failed:\n{log[-5000:]}"
+    assert "WARNING" not in log and "ERROR" not in log, log[-5000:]
+    # The chapters came from the execution cache, executed once by the test session.
+    assert "Executing notebook" not in log, "the book build re-executed a chapter"
+
+
+def test_book_has_the_introduction_and_every_chapter(built_book):
+    html = built_book["html"]
+    assert (html / "index.html").is_file()
+    assert (html / "book" / "intro.html").is_file()
+    for nb in sorted((html.parent.parent / "notebooks").glob("*.ipynb")):
+        page = html / "notebooks" / f"{nb.stem}.html"
+        assert page.is_file(), f"missing chapter page {page}"
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for attr in ("src", "href", "data"):
+            value = attrs.get(attr)
+            if not value:
+                continue
+            loads = tag in ("script", "img", "iframe", "embed", "object", "source", "video", "audio") or (
+                tag == "link" and attr == "href")
+            if loads:
+                self.refs.append((tag, attr, value))
+
+
+def _pages(html: Path) -> list[Path]:
+    return [p for p in html.rglob("*.html") if "_sources" not in p.parts]
+
+
+def test_no_page_loads_anything_from_outside_the_book(built_book):
+    offenders = []
+    for page in _pages(built_book["html"]):
+        parser = _Refs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        offenders += [f"{page.name}: <{t} {a}={v}>" for t, a, v in parser.refs if EXTERNAL.match(v)]
+    assert not offenders, "\n".join(offenders[:50])
+
+
+def test_no_style_sheet_loads_anything_from_outside(built_book):
+    url = re.compile(r"""(?:url\(\s*['"]?|@import\s+['"])([^'")\s]+)""", re.I)
+    offenders = []
+    for css in built_book["html"].rglob("*.css"):
+        for ref in url.findall(css.read_text(encoding="utf-8", errors="replace")):
+            if EXTERNAL.match(ref):
+                offenders.append(f"{css.relative_to(built_book['html'])}: {ref}")
+    assert not offenders, "\n".join(offenders[:50])
+
+
+def test_math_is_served_locally(built_book):
+    html = built_book["html"]
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    page = (html / "notebooks" / "00-explorers.html").read_text(encoding="utf-8")
+    assert "_static/mathjax/tex-chtml.js" in page
+
+
+def test_explorers_are_static_not_widgets(built_book):
+    page = (built_book["html"] / "notebooks" / "00-explorers.html").read_text(encoding="utf-8")
+    assert page.count('class="llmx-explorer"') == 2
+    assert "application/vnd.jupyter.widget-view+json" not in page
+    assert "llmmath-explorer.js" in page
+
+
+def test_chapter_one_prints_its_analogy_accuracy(built_book):
+    page = built_book["html"] / "notebooks" / "01-vectors-embeddings.html"
+    if not page.exists():
+        pytest.fail("chapter 1 is missing from the book")
+    text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+    assert re.search(r"[Oo]verall analogy accuracy[^0-9]{0,80}\d+(\.\d+)?\s*%", text), \
+        "chapter 1 must print its overall analogy accuracy"
