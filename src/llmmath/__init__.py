@@ -5,6 +5,7 @@ function states its mathematics in its docstring and is checked against an
 independent reference in the test suite.
 """
 
+from .analogies import RELATIONS, accuracy_by_relation, analogy_questions
 from .attention import (
     causal_mask,
     multi_head_attention,
@@ -14,6 +15,9 @@ from .attention import (
 from .decomposition import PCAResult, low_rank_approximation, pca, power_iteration
 from .embeddings import AnalogyAnswers, WordVectors, load_glove
 from .explorer import Explorer, Param, explore
+from .linsys import gram_schmidt, lstsq_normal, lstsq_qr, orthogonality_loss, projection_matrix
+from .matrices import affine_to_homogeneous, matmul_flops, signed_area
+from .neighbours import nearest_neighbours, neighbour_preservation
 from .optimize import adam, gradient_descent, numerical_gradient
 from .plotting import use_book_style
 from .probability import cross_entropy, log_softmax, logsumexp, softmax
@@ -24,6 +28,19 @@ from .weights import load_minilm, minilm_path
 __version__ = "0.1.0"
 
 __all__ = [
+    "RELATIONS",
+    "accuracy_by_relation",
+    "affine_to_homogeneous",
+    "analogy_questions",
+    "gram_schmidt",
+    "lstsq_normal",
+    "lstsq_qr",
+    "matmul_flops",
+    "nearest_neighbours",
+    "neighbour_preservation",
+    "orthogonality_loss",
+    "projection_matrix",
+    "signed_area",
     "AnalogyAnswers",
     "BisectionResult",
     "Explorer",

@@ -126,15 +126,19 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
         allowed = np.asarray(mask)
         if allowed.dtype != bool:
             raise TypeError(f"mask must be a boolean array (True = may attend), got dtype {allowed.dtype}")
+        target = batch + (n_q, n_k)
         try:
-            np.broadcast_shapes(allowed.shape, batch + (n_q, n_k))
+            # The mask must broadcast *to* the weights' shape, not enlarge it.
+            ok = np.broadcast_shapes(allowed.shape, target) == target
         except ValueError:
+            ok = False
+        if not ok:
             raise ValueError(
                 f"mask of shape {allowed.shape} does not broadcast to (..., n_q, n_k) = {batch + (n_q, n_k)}"
             ) from None
-    if causal:
-        tri = causal_mask(n_q, n_k)
-        allowed = tri if allowed is None else allowed & tri
+    if causal and allowed is not None:
+        allowed = allowed & causal_mask(n_q, n_k)
+    # (The causal mask alone never empties a row: query i always sees key 0.)
     if allowed is not None and not allowed.any(axis=-1).all():
         raise ValueError(
             "mask leaves at least one query row with no key to attend to; "
@@ -144,13 +148,44 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     # Scale the (n_q, d_k) queries rather than the (n_q, n_k) scores: fewer flops.
     scale = dtype.type(1.0 / np.sqrt(q.shape[-1]))
     weights = np.matmul(q * scale, np.swapaxes(k, -1, -2))
-    if allowed is not None:
-        np.copyto(weights, -np.inf, where=~allowed)
-    # Softmax in place: one (n_q, n_k) buffer for scores, exponentials and weights.
-    weights -= weights.max(axis=-1, keepdims=True)
-    np.exp(weights, out=weights)
-    weights /= weights.sum(axis=-1, keepdims=True)
+    _masked_softmax_inplace(weights, allowed, causal)
     return np.matmul(weights, v), weights
+
+
+# Bytes of scores normalised at a time: a block this size stays in the CPU's
+# cache through the passes of the softmax (mask, max, subtract, exp, sum, divide).
+_BLOCK_BYTES = 1 << 18
+
+
+def _masked_softmax_inplace(scores: np.ndarray, allowed: np.ndarray | None, causal: bool) -> None:
+    r"""Overwrite ``scores`` (..., n_q, n_k) with its row softmax, -inf where not allowed.
+
+    One block of query rows at a time: ``allowed`` (None, or broadcastable to
+    ``scores``) is sliced per block, and the causal mask :math:`j \le i` is
+    built per block instead of as an (n_q, n_k) array. The keys after a
+    block's last query are in the future of all of its rows, so their weights
+    are set to 0 directly (what exp(-inf) would give) without the work.
+    """
+    n_q, n_k = scores.shape[-2:]
+    rows = max(1, _BLOCK_BYTES // (scores.itemsize * scores[..., 0, :].size))
+    for start in range(0, n_q, rows):
+        stop = min(start + rows, n_q)
+        block = scores[..., start:stop, :]
+        mask = allowed
+        if mask is not None and mask.ndim >= 2 and mask.shape[-2] > 1:
+            mask = mask[..., start:stop, :]
+        if causal:
+            block[..., stop:] = 0
+            block = block[..., :stop]
+            if mask is None:
+                mask = np.tri(stop - start, min(stop, n_k), start, dtype=bool)
+            elif mask.ndim >= 1 and mask.shape[-1] > 1:
+                mask = mask[..., :stop]
+        if mask is not None:
+            np.copyto(block, -np.inf, where=~mask)
+        block -= block.max(axis=-1, keepdims=True)
+        np.exp(block, out=block)
+        block /= block.sum(axis=-1, keepdims=True)
 
 
 def _split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:

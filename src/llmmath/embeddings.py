@@ -209,7 +209,7 @@ class WordVectors:
         return folded
 
     def answer_analogies(self, questions: Iterable[Sequence[str]], restrict_vocab: int = 30000,
-                         batch_size: int = 2048) -> AnalogyAnswers:
+                         batch_size: int = 128) -> AnalogyAnswers:
         r"""Answer many analogy questions at once, restricted to frequent words.
 
         Each question ``(a, b, c, d)`` whose four words are all among the first
@@ -224,8 +224,9 @@ class WordVectors:
         restrict_vocab : int, default 30000
             Only the first (most frequent) words are candidates and only
             questions inside them count.
-        batch_size : int, default 2048
-            Questions per matrix product (bounds the memory used).
+        batch_size : int, default 128
+            Questions per matrix product. It bounds the memory used, and a
+            small batch's scores stay in the CPU cache for the arg-max.
 
         Returns
         -------
@@ -242,6 +243,11 @@ class WordVectors:
         in_vocab = (ids >= 0).all(axis=1)
         pred_ids = np.full(len(qs), -1, dtype=np.int64)
         units = self.unit[: min(restrict_vocab, len(self))]
+        # Each candidate's case-folded identity (the index of its most frequent
+        # case variant): a variant of a, b or c is excluded too, and a variant of
+        # d counts as correct, as in gensim.
+        canon = np.array([folded[w.upper()] for w in self.words[: units.shape[0]]], dtype=np.int64)
+        variants = np.flatnonzero(canon != np.arange(canon.size))
         rows = np.flatnonzero(in_vocab)
         for start in range(0, rows.size, batch_size):
             sel = rows[start:start + batch_size]
@@ -249,9 +255,14 @@ class WordVectors:
             scores = (units[b] - units[a] + units[c]) @ units.T
             r = np.arange(sel.size)
             scores[r, a] = scores[r, b] = scores[r, c] = -np.inf
+            if variants.size:
+                v = canon[variants]
+                hit = (v == a[:, None]) | (v == b[:, None]) | (v == c[:, None])
+                scores[:, variants] = np.where(hit, -np.inf, scores[:, variants])
             pred_ids[sel] = scores.argmax(axis=1)
         predicted = [self.words[i] if i >= 0 else None for i in pred_ids]
-        correct = in_vocab & (pred_ids == np.where(in_vocab, ids[:, 3], -2))
+        pred_canon = np.where(pred_ids >= 0, canon[np.maximum(pred_ids, 0)], -1)
+        correct = in_vocab & (pred_canon == np.where(in_vocab, ids[:, 3], -2))
         return AnalogyAnswers(qs, in_vocab, predicted, correct)
 
     def evaluate_analogies(self, questions: Iterable[Sequence[str]], restrict_vocab: int = 30000) -> float:

@@ -156,9 +156,16 @@ class Explorer:
 
     def frame_at(self, **values) -> dict:
         """The precomputed frame for the given parameter values (for tests)."""
-        idx = tuple(p.values.index(values.get(name, p.values[p.default_index]))
-                    for name, p in self.params.items())
-        flat = np.ravel_multi_index(idx, tuple(len(p.values) for p in self.params.values()))
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            raise TypeError(f"frame_at got unknown parameter(s) {unknown}; the parameters are {list(self.params)}")
+        idx = []
+        for name, p in self.params.items():
+            value = values.get(name, p.values[p.default_index])
+            if value not in p.values:
+                raise ValueError(f"{name}={value!r} is not on the explorer's grid {p.values!r}")
+            idx.append(p.values.index(value))
+        flat = np.ravel_multi_index(tuple(idx), tuple(len(p.values) for p in self.params.values()))
         return self.frames[int(flat)]
 
     # -- static HTML -----------------------------------------------------

@@ -88,9 +88,12 @@ def gradient_descent(grad: Callable, x0, lr: float, n_steps: int, momentum: floa
     velocity = np.zeros_like(x)
     for t in range(n_steps):
         g = _call_grad(grad, x, t)
-        velocity *= mu
-        velocity += g
-        x -= lr * velocity
+        with np.errstate(over="ignore", invalid="ignore"):
+            velocity *= mu
+            velocity += g
+            x -= lr * velocity
+        if not np.isfinite(x).all():
+            raise ValueError(f"the iterate overflowed at step {t}: the iteration diverged (try a smaller lr)")
         path[t + 1] = x
     return path
 

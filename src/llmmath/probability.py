@@ -36,7 +36,13 @@ def _shifted(x, axis: int, temperature: float, name: str = "x") -> tuple[np.ndar
     with np.errstate(over="ignore"):
         out = np.subtract(x, x.max(axis=axis, keepdims=True))
         if temperature != 1.0:
-            out *= x.dtype.type(1.0 / temperature)
+            info = np.finfo(x.dtype)
+            if temperature >= info.tiny and 1.0 / temperature <= info.max:
+                out *= x.dtype.type(1.0 / temperature)
+            else:
+                # 1/T is not representable in x's precision (0 * inf would be NaN):
+                # divide in float64, where (x - m)/T is 0 or negative, never NaN.
+                out = (out.astype(np.float64) / temperature).astype(x.dtype)
     return out, axis
 
 

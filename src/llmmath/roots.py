@@ -44,6 +44,19 @@ class BisectionResult:
     n_evaluations: int
 
 
+def _check_bracket(a, b) -> tuple[float, float]:
+    """``a`` and ``b`` as floats, finite and with ``a < b``."""
+    for name, value in (("a", a), ("b", b)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{name} must be a real number, got {value!r}")
+        if not math.isfinite(value):
+            raise ValueError(f"{name} must be finite, got {value!r}")
+    a, b = float(a), float(b)
+    if not a < b:
+        raise ValueError(f"the bracket must satisfy a < b, got a={a!r}, b={b!r}")
+    return a, b
+
+
 def bisection_iterations(a: float, b: float, tol: float) -> int:
     r"""Halvings needed to shrink :math:`[a, b]` to width at most ``tol``.
 
@@ -55,6 +68,8 @@ def bisection_iterations(a: float, b: float, tol: float) -> int:
     >>> bisection_iterations(0.0, 1.0, 1e-3)  # 2**10 = 1024 >= 1000
     10
     """
+    a, b = _check_bracket(a, b)
+    tol = check_positive(tol, "tol")
     ratio = (b - a) / tol
     if ratio <= 1:
         return 0
@@ -109,14 +124,7 @@ def bisection(f: Callable[[float], float], a: float, b: float, tol: float = 1e-1
     >>> round(r.root, 6), r.iterations, r.converged
     (1.414214, 21, True)
     """
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise TypeError(f"{name} must be a real number, got {value!r}")
-        if not math.isfinite(value):
-            raise ValueError(f"{name} must be finite, got {value!r}")
-    a, b = float(a), float(b)
-    if not a < b:
-        raise ValueError(f"the bracket must satisfy a < b, got a={a!r}, b={b!r}")
+    a, b = _check_bracket(a, b)
     tol = check_positive(tol, "tol")
     max_iter = check_positive(max_iter, "max_iter", integer=True)
 
