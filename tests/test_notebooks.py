@@ -69,7 +69,15 @@ def _text_outputs(nb) -> list:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code" or TIMING_TAG in cell.get("metadata", {}).get("tags", []):
             continue
-        seen.append((i, [t for out in cell.get("outputs", []) for t in _texts(out)]))
+        texts: list[str] = []
+        streams = {"stdout": "", "stderr": ""}
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                # A kernel may split one print into several chunks: compare the whole stream.
+                streams[out.get("name", "stdout")] += out.get("text", "")
+            else:
+                texts += _texts(out)
+        seen.append((i, texts + [streams["stdout"], streams["stderr"]]))
     return seen
 
 
