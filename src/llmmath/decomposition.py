@@ -116,15 +116,17 @@ def pca(X, n_components: int) -> PCAResult:
     if k > min(n, d):
         raise ValueError(f"n_components must be at most min(n, d) = {min(n, d)}, got {k}")
     out_dtype = X.dtype
-    Xc = X.astype(np.float64, copy=True)
-    mean = Xc.mean(axis=0)
-    Xc -= mean
+    # Centre in float64 in one pass, into a new array (X itself is left alone).
+    mean = X.mean(axis=0, dtype=np.float64)
+    Xc = np.subtract(X, mean, dtype=np.float64)
     if n >= d:
         cov = Xc.T @ Xc
         cov /= n - 1
         total = float(np.trace(cov))
-        values, vectors = scipy.linalg.eigh(cov, subset_by_index=(d - k, d - 1), check_finite=False)
-        values, components = values[::-1].clip(min=0.0), vectors[:, ::-1].T
+        # All d eigenpairs of the d x d matrix cost little next to forming it, and numpy's
+        # eigh runs on the same BLAS as the product above (scipy's has its own threads).
+        values, vectors = np.linalg.eigh(cov)
+        values, components = values[::-1][:k].clip(min=0.0), vectors[:, ::-1][:, :k].T
     else:
         _, s, vt = scipy.linalg.svd(Xc, full_matrices=False, check_finite=False)
         all_values = s**2 / (n - 1)
