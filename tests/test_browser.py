@@ -13,7 +13,6 @@ import http.server
 import shutil
 import socketserver
 import threading
-from pathlib import Path
 
 import pytest
 

@@ -55,6 +55,7 @@ __all__ = [
     "cross_entropy",
     "explore",
     "gradient_descent",
+    "low_rank_approximation",
     "load_glove",
     "load_minilm",
     "log_softmax",

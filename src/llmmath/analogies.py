@@ -274,35 +274,9 @@ def offset_answers(wv: WordVectors, questions, *, weights=(-1.0, 1.0, 1.0), excl
                 or not all(isinstance(x, str) for x in q[:4]):
             raise ValueError(f"questions must be tuples (a, b, c, d) or (a, b, c, d, label) of words, got {q!r}")
         qs.append(tuple(q[:4]))
-    # The same case folding as answer_analogies: a word stands for its most
-    # frequent case variant; a variant of a, b or c is excluded with it, and a
-    # variant of d counts as correct.
-    folded = wv._folded_index(restrict_vocab)
-    ids = np.array([[folded.get(x.upper(), -1) for x in q] for q in qs], dtype=np.int64).reshape(-1, 4)
-    in_vocab = (ids >= 0).all(axis=1)
-    units = wv.unit[: min(restrict_vocab, len(wv))]
-    canon = np.array([folded[x.upper()] for x in wv.words[: units.shape[0]]], dtype=np.int64)
-    variants = np.flatnonzero(canon != np.arange(canon.size))
-    w = w.astype(units.dtype)
-    pred_ids = np.full(len(qs), -1, dtype=np.int64)
-    rows = np.flatnonzero(in_vocab)
-    for start in range(0, rows.size, batch_size):
-        sel = rows[start:start + batch_size]
-        a, b, c = ids[sel, 0], ids[sel, 1], ids[sel, 2]
-        target = w[0] * units[a] + w[1] * units[b] + w[2] * units[c]   # shape (batch, d)
-        scores = target @ units.T                                       # shape (batch, |V|)
-        if exclude_query:
-            r = np.arange(sel.size)
-            scores[r, a] = scores[r, b] = scores[r, c] = -np.inf
-            if variants.size:
-                v = canon[variants]
-                hit = (v == a[:, None]) | (v == b[:, None]) | (v == c[:, None])
-                scores[:, variants] = np.where(hit, -np.inf, scores[:, variants])
-        pred_ids[sel] = scores.argmax(axis=1)
-    predicted = [wv.words[i] if i >= 0 else None for i in pred_ids]
-    pred_canon = np.where(pred_ids >= 0, canon[np.maximum(pred_ids, 0)], -1)
-    correct = in_vocab & (pred_canon == np.where(in_vocab, ids[:, 3], -2))
-    return AnalogyAnswers(qs, in_vocab, predicted, correct)
+    # The same scoring, exclusion and case folding as WordVectors.answer_analogies.
+    return wv._answer(qs, restrict_vocab, batch_size, weights=tuple(float(x) for x in w),
+                      exclude_query=bool(exclude_query))
 
 
 def accuracy_by_relation(answers: AnalogyAnswers, relations: Sequence[str]) -> dict[str, float]:

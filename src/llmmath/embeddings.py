@@ -238,11 +238,17 @@ class WordVectors:
         for q in qs:
             if len(q) != 4 or not all(isinstance(w, str) for w in q):
                 raise ValueError(f"questions must be tuples of four words (a, b, c, d), got {q!r}")
+        return self._answer(qs, restrict_vocab, batch_size)
+
+    def _answer(self, qs: list, restrict_vocab: int, batch_size: int, weights=(-1.0, 1.0, 1.0),
+                exclude_query: bool = True) -> AnalogyAnswers:
+        """Answer checked questions by the offset ``w_a a + w_b b + w_c c`` (3CosAdd by default)."""
         folded = self._folded_index(restrict_vocab)
         ids = np.array([[folded.get(w.upper(), -1) for w in q] for q in qs], dtype=np.int64).reshape(-1, 4)
         in_vocab = (ids >= 0).all(axis=1)
         pred_ids = np.full(len(qs), -1, dtype=np.int64)
         units = self.unit[: min(restrict_vocab, len(self))]
+        wa, wb, wc = (units.dtype.type(x) for x in weights)
         # Each candidate's case-folded identity (the index of its most frequent
         # case variant): a variant of a, b or c is excluded too, and a variant of
         # d counts as correct, as in gensim.
@@ -252,13 +258,14 @@ class WordVectors:
         for start in range(0, rows.size, batch_size):
             sel = rows[start:start + batch_size]
             a, b, c = ids[sel, 0], ids[sel, 1], ids[sel, 2]
-            scores = (units[b] - units[a] + units[c]) @ units.T
-            r = np.arange(sel.size)
-            scores[r, a] = scores[r, b] = scores[r, c] = -np.inf
-            if variants.size:
-                v = canon[variants]
-                hit = (v == a[:, None]) | (v == b[:, None]) | (v == c[:, None])
-                scores[:, variants] = np.where(hit, -np.inf, scores[:, variants])
+            scores = (wa * units[a] + wb * units[b] + wc * units[c]) @ units.T   # shape (batch, |V|)
+            if exclude_query:
+                r = np.arange(sel.size)
+                scores[r, a] = scores[r, b] = scores[r, c] = -np.inf
+                if variants.size:
+                    v = canon[variants]
+                    hit = (v == a[:, None]) | (v == b[:, None]) | (v == c[:, None])
+                    scores[:, variants] = np.where(hit, -np.inf, scores[:, variants])
             pred_ids[sel] = scores.argmax(axis=1)
         predicted = [self.words[i] if i >= 0 else None for i in pred_ids]
         pred_canon = np.where(pred_ids >= 0, canon[np.maximum(pred_ids, 0)], -1)
