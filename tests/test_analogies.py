@@ -1,4 +1,4 @@
-"""llmmath.analogies: the relation lists against GloVe, the question generator's counts,
+"""llmmath.embeddings.analogies: the relation lists against GloVe, the question generator's counts,
 offset_answers against gensim and against answer_analogies, properties by hypothesis,
 and a table of bad inputs."""
 
@@ -12,14 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmmath import WordVectors, load_glove
-from llmmath.analogies import (
+from llmmath.embeddings.analogies import (
     RELATIONS,
     accuracy_by_relation,
     analogy_questions,
     offset_answers,
     offset_consistency,
 )
-from llmmath.embeddings import AnalogyAnswers
+from llmmath.embeddings.wordvectors import AnalogyAnswers
 
 
 @pytest.fixture(scope="module")

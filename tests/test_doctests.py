@@ -12,11 +12,11 @@ import pytest
 
 import llmmath
 
-MODULES = sorted(f"llmmath.{m.name}" for m in pkgutil.iter_modules(llmmath.__path__))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(llmmath.__path__, prefix="llmmath."))
 
 
 def test_every_module_is_collected():
-    assert {"llmmath.probability", "llmmath.attention", "llmmath.roots", "llmmath.explorer"} <= set(MODULES)
+    assert {"llmmath.prob.softmax", "llmmath.nn.attention", "llmmath.optim.roots", "llmmath.book.explorer"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("module_name", MODULES)

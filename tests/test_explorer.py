@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from llmmath import Explorer, Param, explore  # noqa: E402
-from llmmath.explorer import MAX_FRAMES  # noqa: E402
+from llmmath.book.explorer import MAX_FRAMES  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 DATA_SCRIPT = re.compile(r'<script type="application/json" class="llmx-data">(.*?)</script>', re.S)

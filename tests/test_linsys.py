@@ -1,4 +1,4 @@
-"""Tests of llmmath.linsys: Gram-Schmidt, projections, least squares, test matrices."""
+"""Tests of llmmath.linalg.linsys: Gram-Schmidt, projections, least squares, test matrices."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from _helpers import PROPERTY
-from llmmath.linsys import (
+from llmmath.linalg.linsys import (
     conditioned_matrix,
     gram_schmidt,
     lstsq_normal,

@@ -1,4 +1,4 @@
-"""llmmath.matrices against independent references: PyTorch's linear layer, numpy's
+"""llmmath.linalg.matrices against independent references: PyTorch's linear layer, numpy's
 determinant and product, scipy's convex hull; properties by hypothesis; a table of bad inputs."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 from scipy.spatial import ConvexHull, QhullError  # noqa: E402
 
-from llmmath.matrices import (  # noqa: E402
+from llmmath.linalg.matrices import (  # noqa: E402
     MatmulOps,
     affine_to_homogeneous,
     grid_lines,

@@ -1,4 +1,4 @@
-"""Tests of llmmath.neighbours: nearest neighbours and neighbour preservation."""
+"""Tests of llmmath.embeddings.neighbours: nearest neighbours and neighbour preservation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.manifold import trustworthiness
 from sklearn.neighbors import NearestNeighbors
 
-from llmmath.neighbours import nearest_neighbours, neighbour_preservation
+from llmmath.embeddings.neighbours import nearest_neighbours, neighbour_preservation
 
 
 def _brute_neighbours(X, k, metric="euclidean"):
@@ -230,7 +230,7 @@ def test_nearest_neighbours_bad_inputs(args, error, match):
 def test_partial_selection_equals_a_stable_sort_even_with_ties(rows, cols, levels, seed):
     # The fast selection behind nearest_neighbours must pick exactly what a full stable
     # sort picks, in the same order, including when many distances are equal.
-    from llmmath.neighbours import _k_smallest
+    from llmmath.embeddings.neighbours import _k_smallest
 
     rng = np.random.default_rng(seed)
     D = rng.integers(0, levels + 1, size=(rows, cols)).astype(float)

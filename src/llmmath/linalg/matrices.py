@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive, result_dtype
+from .._validation import as_float_array, check_positive, result_dtype
 
 __all__ = [
     "affine_to_homogeneous",
@@ -57,7 +57,7 @@ def affine_to_homogeneous(weight, bias) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.matrices import affine_to_homogeneous
+    >>> from llmmath.linalg.matrices import affine_to_homogeneous
     >>> H = affine_to_homogeneous(np.array([[2.0, 0.0]]), np.array([1.0]))
     >>> H
     array([[2., 0., 1.],
@@ -103,7 +103,7 @@ def grid_lines(extent: float = 2.0, n_lines: int = 9, n_points: int = 41) -> np.
 
     Examples
     --------
-    >>> from llmmath.matrices import grid_lines
+    >>> from llmmath.linalg.matrices import grid_lines
     >>> lines = grid_lines(extent=1.0, n_lines=3, n_points=2)
     >>> lines.shape
     (6, 2, 2)
@@ -152,7 +152,7 @@ def signed_area(vertices) -> float | np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.matrices import signed_area
+    >>> from llmmath.linalg.matrices import signed_area
     >>> square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
     >>> signed_area(square), signed_area(square[::-1])
     (1.0, -1.0)
@@ -199,7 +199,7 @@ def plot_linear_map(a, ax=None, *, extent: float = 2.0, n_lines: int = 9, title:
     --------
     >>> import matplotlib.pyplot as plt
     >>> import numpy as np
-    >>> from llmmath.matrices import plot_linear_map
+    >>> from llmmath.linalg.matrices import plot_linear_map
     >>> ax = plot_linear_map(np.array([[1.0, 1.0], [0.0, 1.0]]), title="shear")
     >>> ax.get_title()
     'shear'
@@ -209,7 +209,7 @@ def plot_linear_map(a, ax=None, *, extent: float = 2.0, n_lines: int = 9, title:
     from matplotlib.collections import LineCollection
     from matplotlib.patches import Polygon
 
-    from .plotting import BOOK_COLORS
+    from ..book.style import BOOK_COLORS
 
     mat = as_float_array(a, "a", ndim=2)
     if mat.shape != (2, 2):
@@ -258,7 +258,7 @@ def matmul_flops(m: int, n: int, k: int) -> int:
 
     Examples
     --------
-    >>> from llmmath.matrices import matmul_flops
+    >>> from llmmath.linalg.matrices import matmul_flops
     >>> matmul_flops(1536, 384, 1)   # one token through MiniLM's feed-forward expansion
     1179648
     """
@@ -316,7 +316,7 @@ def naive_matmul(a, b) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.matrices import naive_matmul
+    >>> from llmmath.linalg.matrices import naive_matmul
     >>> naive_matmul(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[5.0], [6.0]]))
     array([[17.],
            [39.]])
@@ -389,7 +389,7 @@ def matmul_op_count(a, b) -> MatmulOps:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.matrices import matmul_op_count
+    >>> from llmmath.linalg.matrices import matmul_op_count
     >>> ops = matmul_op_count(np.ones((2, 3)), np.ones((3, 4)))
     >>> ops.multiplications, ops.additions, ops.flops   # 2 * 2 * 3 * 4 = 48
     (24, 24, 48)

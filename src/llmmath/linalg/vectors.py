@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array
+from .._validation import as_float_array
 
 __all__ = ["cosine_similarity", "unit_rows"]
 

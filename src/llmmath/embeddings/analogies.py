@@ -22,9 +22,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive
-from .embeddings import AnalogyAnswers, WordVectors
-from .vectors import unit_rows
+from .._validation import as_float_array, check_positive
+from .wordvectors import AnalogyAnswers, WordVectors
+from ..linalg.vectors import unit_rows
 
 __all__ = ["RELATIONS", "analogy_questions", "offset_answers", "accuracy_by_relation",
            "offset_consistency"]
@@ -156,7 +156,7 @@ def analogy_questions(relations=None) -> list[tuple[str, str, str, str, str]]:
 
     Examples
     --------
-    >>> from llmmath.analogies import analogy_questions
+    >>> from llmmath.embeddings.analogies import analogy_questions
     >>> qs = analogy_questions({"toy": [("athens", "greece"), ("paris", "france")]})
     >>> qs
     [('athens', 'greece', 'paris', 'france', 'toy'), ('paris', 'france', 'athens', 'greece', 'toy')]
@@ -252,7 +252,7 @@ def offset_answers(wv: WordVectors, questions, *, weights=(-1.0, 1.0, 1.0), excl
     Examples
     --------
     >>> from llmmath import load_glove
-    >>> from llmmath.analogies import offset_answers
+    >>> from llmmath.embeddings.analogies import offset_answers
     >>> wv = load_glove(n_words=30000)
     >>> offset_answers(wv, [("man", "king", "woman", "queen")]).predicted
     ['queen']
@@ -310,8 +310,8 @@ def accuracy_by_relation(answers: AnalogyAnswers, relations: Sequence[str]) -> d
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.embeddings import AnalogyAnswers
-    >>> from llmmath.analogies import accuracy_by_relation
+    >>> from llmmath.embeddings.wordvectors import AnalogyAnswers
+    >>> from llmmath.embeddings.analogies import accuracy_by_relation
     >>> ans = AnalogyAnswers([("a", "b", "c", "d")] * 3, np.array([True, True, False]), ["d", "x", None],
     ...                      np.array([True, False, False]))
     >>> accuracy_by_relation(ans, ["r", "r", "s"])
@@ -372,7 +372,7 @@ def offset_consistency(wv: WordVectors, pairs) -> float:
     --------
     >>> import numpy as np
     >>> from llmmath import WordVectors
-    >>> from llmmath.analogies import offset_consistency
+    >>> from llmmath.embeddings.analogies import offset_consistency
     >>> wv = WordVectors(["a", "b", "c", "d"], np.array([[1.0, 0], [1, 1], [2, 0], [2, 2]]))
     >>> round(offset_consistency(wv, [("a", "b"), ("c", "d")]), 6)  # both offsets point the same way
     1.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from ._validation import as_float_array, check_nonnegative_int, check_positive
+from .._validation import as_float_array, check_nonnegative_int, check_positive
 
 __all__ = ["pca", "PCAResult", "low_rank_approximation", "power_iteration"]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive
+from .._validation import as_float_array, check_positive
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "cross_entropy"]
 

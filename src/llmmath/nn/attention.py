@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive, result_dtype
+from .._validation import as_float_array, check_positive, result_dtype
 
 __all__ = [
     "scaled_dot_product_attention",

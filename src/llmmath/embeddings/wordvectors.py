@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive
-from .vectors import unit_rows
+from .._validation import as_float_array, check_positive
+from ..linalg.vectors import unit_rows
 
 __all__ = ["WordVectors", "AnalogyAnswers", "load_glove"]
 

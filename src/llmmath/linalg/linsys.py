@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 import scipy.linalg
 
-from ._validation import as_float_array, check_positive
+from .._validation import as_float_array, check_positive
 
 __all__ = [
     "gram_schmidt",
@@ -130,7 +130,7 @@ def gram_schmidt(A, modified: bool = True) -> tuple[np.ndarray, np.ndarray]:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import gram_schmidt
+    >>> from llmmath.linalg.linsys import gram_schmidt
     >>> Q, R = gram_schmidt(np.array([[3.0, 1.0], [4.0, 2.0]]))
     >>> Q.round(4)
     array([[ 0.6, -0.8],
@@ -188,7 +188,7 @@ def orthogonality_loss(Q) -> float:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import orthogonality_loss
+    >>> from llmmath.linalg.linsys import orthogonality_loss
     >>> orthogonality_loss(np.eye(3)[:, :2])
     0.0
     >>> round(orthogonality_loss(np.array([[1.0, 1.0], [0.0, 1.0]]) / np.sqrt([1.0, 2.0])), 4)
@@ -234,7 +234,7 @@ def projection_matrix(B) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import projection_matrix
+    >>> from llmmath.linalg.linsys import projection_matrix
     >>> P = projection_matrix(np.array([[1.0], [1.0]]))   # onto the line y = x
     >>> P
     array([[0.5, 0.5],
@@ -282,7 +282,7 @@ def lstsq_qr(A, b) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import lstsq_qr
+    >>> from llmmath.linalg.linsys import lstsq_qr
     >>> t = np.array([0.0, 1.0, 2.0])
     >>> A = np.column_stack([np.ones(3), t])      # fit y = c0 + c1 t
     >>> lstsq_qr(A, np.array([1.0, 2.0, 4.0])).round(4)
@@ -327,7 +327,7 @@ def lstsq_normal(A, b) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import lstsq_normal
+    >>> from llmmath.linalg.linsys import lstsq_normal
     >>> A = np.column_stack([np.ones(3), [0.0, 1.0, 2.0]])
     >>> lstsq_normal(A, np.array([1.0, 2.0, 4.0])).round(4)
     array([0.8333, 1.5   ])
@@ -370,7 +370,7 @@ def random_orthonormal(m: int, n: int | None = None, seed=0) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import random_orthonormal
+    >>> from llmmath.linalg.linsys import random_orthonormal
     >>> Q = random_orthonormal(5, 3, seed=1)
     >>> np.allclose(Q.T @ Q, np.eye(3))
     True
@@ -415,7 +415,7 @@ def conditioned_matrix(n: int, kappa: float, *, m: int | None = None, seed=0) ->
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.linsys import conditioned_matrix
+    >>> from llmmath.linalg.linsys import conditioned_matrix
     >>> A = conditioned_matrix(4, 1e3, m=6, seed=0)
     >>> A.shape, round(float(np.linalg.cond(A)), 6)
     ((6, 4), 1000.0)

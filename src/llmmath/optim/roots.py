@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_positive
+from .._validation import check_positive
 
 __all__ = ["bisection", "BisectionResult", "bisection_iterations"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_positive
-from .vectors import unit_rows
+from .._validation import as_float_array, check_positive
+from ..linalg.vectors import unit_rows
 
 __all__ = ["nearest_neighbours", "neighbour_preservation"]
 
@@ -103,7 +103,7 @@ def nearest_neighbours(X, k: int = 10, metric: str = "euclidean") -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.neighbours import nearest_neighbours
+    >>> from llmmath.embeddings.neighbours import nearest_neighbours
     >>> nearest_neighbours(np.array([[0.0], [1.0], [3.0], [7.0]]), k=2)
     array([[1, 2],
            [0, 2],
@@ -158,7 +158,7 @@ def neighbour_preservation(X_high, X_low, k: int = 10, metric: str = "euclidean"
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.neighbours import neighbour_preservation
+    >>> from llmmath.embeddings.neighbours import neighbour_preservation
     >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.1], [6.0, 0.0]])
     >>> neighbour_preservation(X, X[:, :1], k=1)   # dropping the second coordinate keeps all pairs
     1.0

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import as_float_array, check_in_range, check_nonnegative_int, check_positive
+from .._validation import as_float_array, check_in_range, check_nonnegative_int, check_positive
 
 __all__ = ["gradient_descent", "adam", "numerical_gradient"]
 
