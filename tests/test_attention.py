@@ -105,7 +105,7 @@ def test_sdpa_unbatched_and_broadcast_batch(rng):
     np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-13)
 
 
-def test_sdpa_float32_stays_float32(rng):
+def test_sdpa_float32_stays_float32_and_matches_torch_float32(rng):
     q, k, v = (rng.standard_normal((2, 5, 4)).astype(np.float32) for _ in range(3))
     out, w = scaled_dot_product_attention(q, k, v, mask=causal_mask(5))
     assert out.dtype == np.float32 and w.dtype == np.float32
@@ -113,10 +113,41 @@ def test_sdpa_float32_stays_float32(rng):
     np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-6)
 
 
-def test_sdpa_mixed_precision_is_float64(rng):
+def test_sdpa_mixed_precision_computes_in_float64(rng):
+    # One float32 input promotes the whole computation, not only the result's dtype.
     q = rng.standard_normal((3, 4)).astype(np.float32)
-    out, w = scaled_dot_product_attention(q, rng.standard_normal((3, 4)), rng.standard_normal((3, 2)))
+    k, v = rng.standard_normal((3, 4)), rng.standard_normal((3, 2))
+    out, w = scaled_dot_product_attention(q, k, v)
     assert out.dtype == np.float64 and w.dtype == np.float64
+    expected = F.scaled_dot_product_attention(_t(q.astype(np.float64)), _t(k), _t(v)).numpy()
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-13)
+
+
+def test_sdpa_mask_with_batch_axis_from_v_broadcasts_like_torch(rng):
+    q, k = rng.standard_normal((3, 4)), rng.standard_normal((5, 4))
+    v = rng.standard_normal((2, 5, 3))
+    mask = random_mask(rng, (2, 3, 5))
+    out, w = scaled_dot_product_attention(q, k, v, mask=mask)
+    # torch 2.13's math kernel wants the batch axis on q and k too; broadcasting them is the meaning.
+    qb, kb = np.broadcast_to(q, (2, 3, 4)), np.broadcast_to(k, (2, 5, 4))
+    expected = F.scaled_dot_product_attention(_t(qb), _t(kb), _t(v), attn_mask=_t(mask)).numpy()
+    assert out.shape == (2, 3, 3) and w.shape == (2, 3, 5)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-13)
+    assert np.all(w[~mask] == 0.0)
+
+
+@pytest.mark.parametrize("dtype, big", [(np.float64, 1e200), (np.float32, 1e30)])
+def test_sdpa_overflowing_scores_give_the_limit_not_nan(dtype, big):
+    # q.k overflows; the exact weights are a hard choice of the largest score (here key 1),
+    # or an even split between tied keys (query 1 against keys 0 and 2).
+    q = np.array([[big, big], [0.5, -0.5]], dtype=dtype)
+    k = np.array([[big, -big], [big, big], [big, -big]], dtype=dtype)
+    v = np.arange(6, dtype=dtype).reshape(3, 2)
+    out, w = scaled_dot_product_attention(q, k, v)
+    assert np.isfinite(out).all() and np.isfinite(w).all() and w.dtype == dtype
+    np.testing.assert_array_equal(w[0], [0.0, 1.0, 0.0])
+    np.testing.assert_allclose(w[1], [0.5, 0.0, 0.5], rtol=1e-6)
+    np.testing.assert_allclose(out[0], v[1])
 
 
 def test_sdpa_does_not_modify_inputs(rng):
@@ -131,18 +162,29 @@ def test_sdpa_does_not_modify_inputs(rng):
 # multi_head_attention vs torch.nn.MultiheadAttention
 # --------------------------------------------------------------------------
 
-def torch_mha(x, w_q, w_k, w_v, w_o, n_heads, causal):
+def torch_mha(x, w_q, w_k, w_v, w_o, n_heads, causal=False, biases=None, key_mask=None, dtype=torch.float64):
+    """torch.nn.MultiheadAttention with the same (out, in) weights: no transposes on either side."""
     d_model = x.shape[-1]
-    mha = torch.nn.MultiheadAttention(d_model, n_heads, bias=False, batch_first=True, dtype=torch.float64)
+    mha = torch.nn.MultiheadAttention(d_model, n_heads, bias=biases is not None, batch_first=True, dtype=dtype)
     with torch.no_grad():
-        # PyTorch computes x @ W.T; ours computes x @ W.
-        mha.in_proj_weight.copy_(_t(np.concatenate([w_q.T, w_k.T, w_v.T])))
-        mha.out_proj.weight.copy_(_t(w_o.T))
+        mha.in_proj_weight.copy_(_t(np.concatenate([w_q, w_k, w_v])))
+        mha.out_proj.weight.copy_(_t(w_o))
+        if biases is not None:
+            mha.in_proj_bias.copy_(_t(np.concatenate(biases[:3])))
+            mha.out_proj.bias.copy_(_t(biases[3]))
         xt = _t(x)
-        # For nn.MultiheadAttention a boolean True means "may NOT attend".
+        # For nn.MultiheadAttention a boolean True means "may NOT attend", in both masks.
         attn_mask = _t(~causal_mask(x.shape[-2])) if causal else None
-        out, weights = mha(xt, xt, xt, attn_mask=attn_mask, need_weights=True, average_attn_weights=False)
+        kpm = None if key_mask is None else _t(~key_mask)
+        out, weights = mha(xt, xt, xt, attn_mask=attn_mask, key_padding_mask=kpm, need_weights=True,
+                           average_attn_weights=False)
     return out.numpy(), weights.numpy()
+
+
+def _mha_params(rng, d_model, dtype=np.float64):
+    ws = [(rng.standard_normal((d_model, d_model)) / np.sqrt(d_model)).astype(dtype) for _ in range(4)]
+    bs = [rng.standard_normal(d_model).astype(dtype) for _ in range(4)]
+    return ws, bs
 
 
 @pytest.mark.parametrize("n_heads", [1, 2, 4, 8])
@@ -150,12 +192,43 @@ def torch_mha(x, w_q, w_k, w_v, w_o, n_heads, causal):
 def test_mha_matches_torch(rng, n_heads, causal):
     d_model = 8
     x = rng.standard_normal((3, 6, d_model))
-    ws = [rng.standard_normal((d_model, d_model)) / np.sqrt(d_model) for _ in range(4)]
+    ws, _ = _mha_params(rng, d_model)
     out, weights = multi_head_attention(x, *ws, n_heads=n_heads, causal=causal)
     expected_out, expected_w = torch_mha(x, *ws, n_heads, causal)
     assert out.shape == (3, 6, d_model) and weights.shape == (3, n_heads, 6, 6)
     np.testing.assert_allclose(out, expected_out, rtol=1e-11, atol=1e-12)
     np.testing.assert_allclose(weights, expected_w, rtol=1e-11, atol=1e-13)
+
+
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+def test_mha_with_biases_and_key_padding_mask_matches_torch(rng, causal):
+    d_model, n_heads = 12, 3
+    x = rng.standard_normal((4, 7, d_model))
+    ws, bs = _mha_params(rng, d_model)
+    lengths = np.array([7, 5, 1, 3])
+    key_mask = np.arange(7) < lengths[:, None]  # True = real token, as in a padded batch
+    out, weights = multi_head_attention(x, *ws, n_heads=n_heads, b_q=bs[0], b_k=bs[1], b_v=bs[2], b_o=bs[3],
+                                        key_mask=key_mask, causal=causal)
+    expected_out, expected_w = torch_mha(x, *ws, n_heads, causal, biases=bs, key_mask=key_mask)
+    np.testing.assert_allclose(out, expected_out, rtol=1e-11, atol=1e-12)
+    np.testing.assert_allclose(weights, expected_w, rtol=1e-11, atol=1e-13)
+    assert np.all(weights[~np.broadcast_to(key_mask[:, None, None, :], weights.shape)] == 0.0)
+
+
+def test_mha_key_mask_makes_padding_invisible(rng):
+    # The real tokens' outputs do not depend on what sits in the padding positions.
+    d_model, n_heads = 8, 2
+    ws, bs = _mha_params(rng, d_model)
+    x = rng.standard_normal((6, d_model))
+    noisy = x.copy()
+    noisy[4:] = 1e3 * rng.standard_normal((2, d_model))
+    key_mask = np.arange(6) < 4
+    kw = dict(n_heads=n_heads, b_q=bs[0], b_k=bs[1], b_v=bs[2], b_o=bs[3], key_mask=key_mask)
+    a, _ = multi_head_attention(x, *ws, **kw)
+    b, _ = multi_head_attention(noisy, *ws, **kw)
+    short, _ = multi_head_attention(x[:4], *ws, **{**kw, "key_mask": None})
+    np.testing.assert_allclose(a[:4], b[:4], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(a[:4], short, rtol=1e-12, atol=1e-12)
 
 
 def test_mha_matches_functional_form_unbatched(rng):
@@ -166,28 +239,52 @@ def test_mha_matches_functional_form_unbatched(rng):
     xt = _t(x[:, None, :])  # (L, N=1, E), the functional form's layout
     expected, expected_w = F.multi_head_attention_forward(
         xt, xt, xt, d_model, n_heads,
-        in_proj_weight=_t(np.concatenate([ws[0].T, ws[1].T, ws[2].T])), in_proj_bias=None,
+        in_proj_weight=_t(np.concatenate(ws[:3])), in_proj_bias=None,
         bias_k=None, bias_v=None, add_zero_attn=False, dropout_p=0.0,
-        out_proj_weight=_t(ws[3].T), out_proj_bias=None, training=False,
+        out_proj_weight=_t(ws[3]), out_proj_bias=None, training=False,
         need_weights=True, average_attn_weights=False)
     np.testing.assert_allclose(out, expected.numpy()[:, 0, :], rtol=1e-11, atol=1e-12)
     np.testing.assert_allclose(weights, expected_w.numpy()[0], rtol=1e-11, atol=1e-13)
 
 
-def test_mha_one_head_is_plain_attention(rng):
+def test_mha_one_head_is_plain_attention_with_linear_layers(rng):
     x = rng.standard_normal((4, 5))
     ws = [rng.standard_normal((5, 5)) for _ in range(4)]
-    out, weights = multi_head_attention(x, *ws, n_heads=1)
-    ref, ref_w = scaled_dot_product_attention(x @ ws[0], x @ ws[1], x @ ws[2])
-    np.testing.assert_allclose(out, ref @ ws[3], rtol=1e-12)
+    b = rng.standard_normal(5)
+    out, weights = multi_head_attention(x, *ws, n_heads=1, b_v=b)
+    ref, ref_w = scaled_dot_product_attention(x @ ws[0].T, x @ ws[1].T, x @ ws[2].T + b)
+    np.testing.assert_allclose(out, ref @ ws[3].T, rtol=1e-12)
     np.testing.assert_allclose(weights[0], ref_w, rtol=1e-12)
 
 
-def test_mha_float32_stays_float32(rng):
+def test_mha_float32_stays_float32_and_matches_torch_float32(rng):
     x = rng.standard_normal((2, 4, 8)).astype(np.float32)
-    ws = [rng.standard_normal((8, 8)).astype(np.float32) for _ in range(4)]
-    out, weights = multi_head_attention(x, *ws, n_heads=2, causal=True)
+    ws, bs = _mha_params(rng, 8, np.float32)
+    out, weights = multi_head_attention(x, *ws, n_heads=2, causal=True, b_q=bs[0], b_k=bs[1], b_v=bs[2],
+                                        b_o=bs[3])
     assert out.dtype == np.float32 and weights.dtype == np.float32
+    ref_out, ref_w = torch_mha(x, *ws, 2, True, biases=bs, dtype=torch.float32)
+    # float32 rounding through three products of width 8: a few hundred ulps at most
+    np.testing.assert_allclose(out, ref_out, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(weights, ref_w, rtol=1e-5, atol=1e-6)
+
+
+def test_mha_real_minilm_layer_matches_torch():
+    # The real layer-0 projections of MiniLM, biases included, in their stored (out, in) layout.
+    from llmmath import load_minilm
+
+    weights = load_minilm()
+    pre = "encoder.layer.0.attention"
+    ws = [weights[f"{pre}.self.{p}.weight"] for p in ("query", "key", "value")]
+    ws.append(weights[f"{pre}.output.dense.weight"])
+    bs = [weights[f"{pre}.self.{p}.bias"] for p in ("query", "key", "value")]
+    bs.append(weights[f"{pre}.output.dense.bias"])
+    x = weights["embeddings.word_embeddings.weight"][[101, 7592, 2088, 102]]
+    out, attn = multi_head_attention(x, *ws, n_heads=12, b_q=bs[0], b_k=bs[1], b_v=bs[2], b_o=bs[3])
+    ref_out, ref_w = torch_mha(x, *ws, 12, biases=bs, dtype=torch.float32)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, ref_out, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(attn, ref_w, rtol=1e-4, atol=1e-6)
 
 
 # --------------------------------------------------------------------------
@@ -343,6 +440,9 @@ SDPA_BAD = [
                  id="mask-wrong-shape"),
     pytest.param((Q, K, V), {"mask": np.ones((2, 3, 5), dtype=bool)}, ValueError, r"mask.*broadcast",
                  id="mask-extra-batch-dims"),
+    pytest.param((Q, K, V), {"causal": "False"}, TypeError, r"causal must be True or False, got 'False'",
+                 id="causal-string"),
+    pytest.param((Q, K, V), {"causal": 1}, TypeError, r"causal must be True or False", id="causal-int"),
 ]
 
 
@@ -368,6 +468,18 @@ MHA_BAD = [
     pytest.param((np.ones(4), W, W, W, W), {"n_heads": 2}, ValueError, r"x must have at least 2", id="x-1d"),
     pytest.param((_with(MHA_X, (0, 0), INF), W, W, W, W), {"n_heads": 2}, ValueError, r"x must contain only finite",
                  id="x-inf"),
+    pytest.param((MHA_X * 1e300, W * 1e300, W, W, W), {"n_heads": 2}, ValueError, r"x @ w_q.T overflows",
+                 id="w_q-overflow-named"),
+    pytest.param((MHA_X, W, W, W, W), {"n_heads": 2, "b_k": np.ones(3)}, ValueError, r"b_k must have shape",
+                 id="b_k-shape"),
+    pytest.param((MHA_X, W, W, W, W), {"n_heads": 2, "key_mask": np.ones(3)}, TypeError,
+                 r"key_mask must be a boolean", id="key_mask-float"),
+    pytest.param((MHA_X, W, W, W, W), {"n_heads": 2, "key_mask": np.ones(4, dtype=bool)}, ValueError,
+                 r"key_mask must have shape", id="key_mask-shape"),
+    pytest.param((MHA_X, W, W, W, W), {"n_heads": 2, "key_mask": np.zeros(3, dtype=bool)}, ValueError,
+                 r"key_mask leaves a sequence with no real token", id="key_mask-all-padding"),
+    pytest.param((MHA_X, W, W, W, W), {"n_heads": 2, "causal": "True"}, TypeError, r"causal must be True or False",
+                 id="causal-string"),
 ]
 
 

@@ -9,7 +9,15 @@ from .attention import (
 )
 from .mlp import MLP
 
+from .transformer import ENCODER_LAYER_KEYS, encoder_layer
+from .tokenizer import WordPieceTokenizer
+from .minilm import MiniLM
+
 __all__ = [
+    "ENCODER_LAYER_KEYS",
+    "encoder_layer",
+    "WordPieceTokenizer",
+    "MiniLM",
     "linear",
     "layer_norm",
     "gelu",

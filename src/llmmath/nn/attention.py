@@ -4,7 +4,8 @@ Scaled dot-product attention (Vaswani et al., 2017) compares each query with
 every key by a dot product, turns each row of scores into probabilities with
 a softmax, and returns the probability-weighted average of the values. Row
 vectors throughout: a sequence of ``n`` tokens of width ``d`` is an
-``(n, d)`` array, and a layer multiplies on the right, ``x @ W``.
+``(n, d)`` array, and a linear layer follows PyTorch, ``x @ W.T + b``, with
+``W`` of shape ``(out_features, in_features)``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_positive, result_dtype
+from ..prob.masked import masked_softmax
+from .layers import linear
 
 __all__ = [
     "scaled_dot_product_attention",
@@ -52,6 +55,84 @@ def causal_mask(n: int, n_keys: int | None = None) -> np.ndarray:
     return np.tri(n, n_keys, dtype=bool)
 
 
+def check_flag(value, name: str) -> bool:
+    """A real boolean (``bool`` or ``numpy.bool_``): the string ``"False"`` is not one."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
+def _check_mask(mask, name: str, target: tuple[int, ...]) -> np.ndarray:
+    allowed = np.asarray(mask)
+    if allowed.dtype != bool:
+        raise TypeError(f"{name} must be a boolean array (True = may attend), got dtype {allowed.dtype}")
+    try:
+        # The mask must broadcast *to* the weights' shape, not enlarge it.
+        ok = np.broadcast_shapes(allowed.shape, target) == target
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"{name} of shape {allowed.shape} does not broadcast to (..., n_q, n_k) = {target}")
+    return allowed
+
+
+def _power_of_two_scale(a: np.ndarray) -> np.ndarray:
+    """The power of two at or above max|a| (1 for a zero array): dividing by it is exact."""
+    top = float(np.max(np.abs(a)))
+    return a.dtype.type(1.0) if top == 0 else a.dtype.type(np.ldexp(1.0, np.frexp(top)[1]))
+
+
+def _scores(q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    r"""The scores :math:`QK^\top/\sqrt{d_k}`, finite even where they overflow.
+
+    Scaling the (n_q, d_k) queries rather than the (n_q, n_k) scores costs
+    fewer flops. If a score overflows, the softmax only needs the differences
+    :math:`s_{ij} - \max_j s_{ij}`: they are formed from q and k divided by
+    exact powers of two, multiplied back, and clipped at the most negative
+    finite float, whose exponential is 0 as that of :math:`-\infty` would be.
+    """
+    scale = q.dtype.type(1.0 / np.sqrt(q.shape[-1]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        s = np.matmul(q * scale, np.swapaxes(k, -1, -2))
+    if np.isfinite(s).all():
+        return s
+    a, b = _power_of_two_scale(q), _power_of_two_scale(k)
+    unit = np.matmul((q / a) * scale, np.swapaxes(k / b, -1, -2))
+    big = np.finfo(q.dtype).max
+    with np.errstate(over="ignore"):
+        shifted = (unit - unit.max(axis=-1, keepdims=True)) * a * b
+    return np.clip(shifted, -big, big, out=shifted)
+
+
+# Bytes of scores normalised at a time: a block this size stays in the CPU's
+# cache through the passes of the softmax.
+_BLOCK_BYTES = 1 << 18
+
+
+def _softmax_rows_inplace(scores: np.ndarray, allowed: np.ndarray | None, causal: bool) -> None:
+    r"""Overwrite ``scores`` (..., n_q, n_k) by :func:`llmmath.masked_softmax` of its rows.
+
+    One block of query rows at a time (cache blocking). The causal mask
+    :math:`j \le i` is built per block instead of as an (n_q, n_k) array, and
+    the keys after a block's last query, in the future of all of its rows, get
+    weight 0 directly (what the masked softmax would give) without the work.
+    """
+    n_q, n_k = scores.shape[-2:]
+    rows = max(1, _BLOCK_BYTES // (scores.itemsize * scores[..., 0, :].size))
+    for start in range(0, n_q, rows):
+        stop = min(start + rows, n_q)
+        block = scores[..., start:stop, :]
+        mask = allowed
+        if mask is not None and mask.ndim >= 2 and mask.shape[-2] > 1:
+            mask = mask[..., start:stop, :]
+        if causal:
+            block[..., stop:] = 0
+            block = block[..., :stop]
+            tri = np.tri(stop - start, min(stop, n_k), start, dtype=bool)
+            mask = tri if mask is None else mask[..., : min(stop, n_k)] & tri
+        block[...] = masked_softmax(block, mask)
+
+
 def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     r"""Scaled dot-product attention, returning the output and the weights.
 
@@ -64,8 +145,9 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
 
     where the softmax acts on each row and :math:`M_{ij}` is 0 where query
     :math:`i` may attend to key :math:`j` and :math:`-\infty` where it may
-    not. Each row of :math:`\mathbf{A}` is a probability vector, so each output
-    row is a convex combination of the rows of :math:`\mathbf{V}`.
+    not (computed by :func:`llmmath.masked_softmax`). Each row of
+    :math:`\mathbf{A}` is a probability vector, so each output row is a convex
+    combination of the rows of :math:`\mathbf{V}`.
 
     Parameters
     ----------
@@ -76,10 +158,11 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     v : array_like, shape (..., n_k, d_v)
         Values.
     mask : array_like of bool, optional
-        Broadcastable to ``(..., n_q, n_k)``; True means "may attend" (the
-        meaning of a boolean ``attn_mask`` in PyTorch).
+        Broadcastable to ``(..., n_q, n_k)``, where ``...`` is the broadcast
+        of the batch axes of q, k *and* v (as in PyTorch); True means "may
+        attend" (the meaning of a boolean ``attn_mask`` in PyTorch).
     causal : bool, default False
-        Also apply :func:`causal_mask`.
+        Also apply :func:`causal_mask`. Must be a real bool.
 
     Returns
     -------
@@ -92,6 +175,12 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     ValueError
         On mismatched shapes, non-finite input, or a mask that leaves some
         query with no key to attend to (its softmax would be 0/0).
+
+    Notes
+    -----
+    Scores that overflow (queries and keys near the float range) do not give
+    NaN: the weights are then those of the limit, a softmax of the exactly
+    rescaled score differences, see ``_scores``.
 
     Examples
     --------
@@ -107,6 +196,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     q = as_float_array(q, "q", min_ndim=2)
     k = as_float_array(k, "k", min_ndim=2)
     v = as_float_array(v, "v", min_ndim=2)
+    causal = check_flag(causal, "causal")
     if q.shape[-1] != k.shape[-1]:
         raise ValueError(f"q and k must share the last dimension d_k, got q {q.shape} and k {k.shape}")
     if k.shape[-2] != v.shape[-2]:
@@ -120,72 +210,24 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
     dtype = result_dtype(q, k, v)
     q, k, v = (a.astype(dtype, copy=False) for a in (q, k, v))
     n_q, n_k = q.shape[-2], k.shape[-2]
+    target = batch + (n_q, n_k)
 
-    allowed = None
-    if mask is not None:
-        allowed = np.asarray(mask)
-        if allowed.dtype != bool:
-            raise TypeError(f"mask must be a boolean array (True = may attend), got dtype {allowed.dtype}")
-        target = batch + (n_q, n_k)
-        try:
-            # The mask must broadcast *to* the weights' shape, not enlarge it.
-            ok = np.broadcast_shapes(allowed.shape, target) == target
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(
-                f"mask of shape {allowed.shape} does not broadcast to (..., n_q, n_k) = {batch + (n_q, n_k)}"
-            ) from None
+    allowed = None if mask is None else _check_mask(mask, "mask", target)
     if causal and allowed is not None:
-        allowed = allowed & causal_mask(n_q, n_k)
-    # (The causal mask alone never empties a row: query i always sees key 0.)
-    if allowed is not None and not allowed.any(axis=-1).all():
+        rows_alive = (allowed & causal_mask(n_q, n_k)).any(axis=-1).all()
+    else:  # the causal mask alone never empties a row: query i always sees key 0
+        rows_alive = allowed is None or allowed.any(axis=-1).all()
+    if not rows_alive:
         raise ValueError(
             "mask leaves at least one query row with no key to attend to; "
             "its attention weights would be 0/0"
         )
 
-    # Scale the (n_q, d_k) queries rather than the (n_q, n_k) scores: fewer flops.
-    scale = dtype.type(1.0 / np.sqrt(q.shape[-1]))
-    weights = np.matmul(q * scale, np.swapaxes(k, -1, -2))
-    _masked_softmax_inplace(weights, allowed, causal)
+    weights = _scores(q, k)
+    if weights.shape != target:  # batch axes that only v (or the mask) carries
+        weights = np.broadcast_to(weights, target).copy()
+    _softmax_rows_inplace(weights, allowed, causal)
     return np.matmul(weights, v), weights
-
-
-# Bytes of scores normalised at a time: a block this size stays in the CPU's
-# cache through the passes of the softmax (mask, max, subtract, exp, sum, divide).
-_BLOCK_BYTES = 1 << 18
-
-
-def _masked_softmax_inplace(scores: np.ndarray, allowed: np.ndarray | None, causal: bool) -> None:
-    r"""Overwrite ``scores`` (..., n_q, n_k) with its row softmax, -inf where not allowed.
-
-    One block of query rows at a time: ``allowed`` (None, or broadcastable to
-    ``scores``) is sliced per block, and the causal mask :math:`j \le i` is
-    built per block instead of as an (n_q, n_k) array. The keys after a
-    block's last query are in the future of all of its rows, so their weights
-    are set to 0 directly (what exp(-inf) would give) without the work.
-    """
-    n_q, n_k = scores.shape[-2:]
-    rows = max(1, _BLOCK_BYTES // (scores.itemsize * scores[..., 0, :].size))
-    for start in range(0, n_q, rows):
-        stop = min(start + rows, n_q)
-        block = scores[..., start:stop, :]
-        mask = allowed
-        if mask is not None and mask.ndim >= 2 and mask.shape[-2] > 1:
-            mask = mask[..., start:stop, :]
-        if causal:
-            block[..., stop:] = 0
-            block = block[..., :stop]
-            if mask is None:
-                mask = np.tri(stop - start, min(stop, n_k), start, dtype=bool)
-            elif mask.ndim >= 1 and mask.shape[-1] > 1:
-                mask = mask[..., :stop]
-        if mask is not None:
-            np.copyto(block, -np.inf, where=~mask)
-        block -= block.max(axis=-1, keepdims=True)
-        np.exp(block, out=block)
-        block /= block.sum(axis=-1, keepdims=True)
 
 
 def _split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
@@ -194,19 +236,43 @@ def _split_heads(x: np.ndarray, n_heads: int) -> np.ndarray:
     return np.swapaxes(x.reshape(*lead, n, n_heads, d_model // n_heads), -2, -3)
 
 
-def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, causal: bool = False):
-    r"""Multi-head self-attention with the given projection matrices.
+def _projection(x: np.ndarray, w, b, w_name: str, b_name: str, d_model: int) -> np.ndarray:
+    w = as_float_array(w, w_name, ndim=2)
+    if w.shape != (d_model, d_model):
+        raise ValueError(
+            f"{w_name} must have shape (d_model, d_model) = {(d_model, d_model)} "
+            f"(PyTorch's (out_features, in_features)), got {w.shape}"
+        )
+    if b is not None:
+        b = as_float_array(b, b_name, ndim=1)
+        if b.shape != (d_model,):
+            raise ValueError(f"{b_name} must have shape (d_model,) = {(d_model,)}, got {b.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = linear(x, w.astype(result_dtype(x, w), copy=False), b)
+    if not np.isfinite(y).all():
+        raise ValueError(
+            f"x @ {w_name}.T" + ("" if b is None else f" + {b_name}") + " overflows: rescale x or "
+            f"{w_name} (entries of magnitude up to {float(np.max(np.abs(w))):.3g})"
+        )
+    return y
 
-    Each head :math:`h` attends in its own slice of width
-    :math:`d_{\text{head}} = d_{\text{model}} / H`:
+
+def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, *, b_q=None, b_k=None, b_v=None, b_o=None,
+                         key_mask=None, causal: bool = False):
+    r"""Multi-head self-attention, with PyTorch's layer convention.
+
+    Every projection is a linear layer :math:`\mathbf{X}\mathbf{W}^\top + \mathbf{b}`
+    with :math:`\mathbf{W}` of shape ``(out_features, in_features)``, as in
+    ``torch.nn.MultiheadAttention`` and the MiniLM weights. Each head :math:`h`
+    attends in its own slice of width :math:`d_{\text{head}} = d_{\text{model}} / H`:
 
     .. math::
 
-        \mathbf{Q} = \mathbf{X}\mathbf{W}_Q,\;
-        \mathbf{K} = \mathbf{X}\mathbf{W}_K,\;
-        \mathbf{V} = \mathbf{X}\mathbf{W}_V,\qquad
+        \mathbf{Q} = \mathbf{X}\mathbf{W}_Q^\top + \mathbf{b}_Q,\;
+        \mathbf{K} = \mathbf{X}\mathbf{W}_K^\top + \mathbf{b}_K,\;
+        \mathbf{V} = \mathbf{X}\mathbf{W}_V^\top + \mathbf{b}_V,\qquad
         \operatorname{MHA}(\mathbf{X}) =
-        \left[\operatorname{head}_1, \dots, \operatorname{head}_H\right]\mathbf{W}_O,
+        \left[\operatorname{head}_1, \dots, \operatorname{head}_H\right]\mathbf{W}_O^\top + \mathbf{b}_O,
 
     with :math:`\operatorname{head}_h` the :func:`scaled_dot_product_attention`
     of the :math:`h`-th column slices of :math:`\mathbf{Q}, \mathbf{K}, \mathbf{V}`.
@@ -216,9 +282,16 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, causal: bool = Fal
     x : array_like, shape (..., n, d_model)
         Input sequence (row vectors).
     w_q, w_k, w_v, w_o : array_like, shape (d_model, d_model)
-        Projections, applied on the right (``x @ w_q``).
+        Projection weights, ``(out_features, in_features)``.
     n_heads : int
         Number of heads :math:`H`; must divide ``d_model``.
+    b_q, b_k, b_v, b_o : array_like, shape (d_model,), optional
+        Biases (None: no bias).
+    key_mask : array_like of bool, shape (..., n), optional
+        A key-padding mask: True for a real token, False for padding, which no
+        query may attend to. This is the meaning of Hugging Face's
+        ``attention_mask`` and the *opposite* of the ``key_padding_mask`` of
+        ``torch.nn.MultiheadAttention`` (where True means "ignore").
     causal : bool, default False
         Mask out the future.
 
@@ -241,20 +314,28 @@ def multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads: int, causal: bool = Fal
     x = as_float_array(x, "x", min_ndim=2)
     d_model = x.shape[-1]
     n_heads = check_positive(n_heads, "n_heads", integer=True)
+    causal = check_flag(causal, "causal")
     if d_model % n_heads:
         raise ValueError(f"n_heads must divide d_model={d_model}, got n_heads={n_heads}")
-    mats = []
-    for name, w in (("w_q", w_q), ("w_k", w_k), ("w_v", w_v), ("w_o", w_o)):
-        w = as_float_array(w, name, ndim=2)
-        if w.shape != (d_model, d_model):
-            raise ValueError(f"{name} must have shape (d_model, d_model) = {(d_model, d_model)}, got {w.shape}")
-        mats.append(w.astype(result_dtype(x, w), copy=False))
-    wq, wk, wv, wo = mats
-    q, k, v = (_split_heads(x @ w, n_heads) for w in (wq, wk, wv))
-    heads, weights = scaled_dot_product_attention(q, k, v, causal=causal)
+    mask = None
+    if key_mask is not None:
+        km = np.asarray(key_mask)
+        if km.dtype != bool:
+            raise TypeError(f"key_mask must be a boolean array (True = real token), got dtype {km.dtype}")
+        if km.shape != x.shape[:-1]:
+            raise ValueError(f"key_mask must have shape x.shape[:-1] = {x.shape[:-1]}, got {km.shape}")
+        if not km.any(axis=-1).all():
+            raise ValueError("key_mask leaves a sequence with no real token to attend to")
+        mask = km[..., None, None, :]  # (..., 1 head, 1 query, n keys)
+    q, k, v = (
+        _split_heads(_projection(x, w, b, f"w_{c}", f"b_{c}", d_model), n_heads)
+        for c, w, b in (("q", w_q, b_q), ("k", w_k, b_k), ("v", w_v, b_v))
+    )
+    w_o = as_float_array(w_o, "w_o", ndim=2)
+    heads, weights = scaled_dot_product_attention(q, k, v, mask=mask, causal=causal)
     *lead, h, n, d_head = heads.shape
     concat = np.swapaxes(heads, -2, -3).reshape(*lead, n, h * d_head)
-    return concat @ wo, weights
+    return _projection(concat, w_o, b_o, "w_o", "b_o", d_model), weights
 
 
 def sinusoidal_positional_encoding(n: int, d: int, base: float = 10000.0) -> np.ndarray:
