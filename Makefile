@@ -17,6 +17,7 @@ help:
 	@echo "make serve  - build the book and serve it on http://127.0.0.1:$(PORT)"
 	@echo "make lab    - open the chapters in JupyterLab with the project's environment"
 	@echo "make bench  - benchmarks against the reference implementations"
+	@echo "make clean  - remove the built book and every cache (the .venv stays)"
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,5 +64,9 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Everything the build and the tests write: the book, the execution cache and its lock,
+# screenshots, pytest's and hypothesis' caches (all under _build/), and anything an older
+# checkout left in the root.
 clean:
-	rm -rf _build
+	rm -rf _build .pytest_cache .hypothesis .llmmath-hidden-probe
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

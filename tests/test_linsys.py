@@ -236,7 +236,10 @@ def test_random_orthonormal_is_rotation_invariant_in_distribution():
 # -- bad inputs --------------------------------------------------------------------
 
 GOOD = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-DEPENDENT = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 6.0]])   # column 1 = 2 * column 0
+# Column 1 = 2 * column 0, and singular in floating point too, not by a coin flip of
+# rounding: A^T A = [[9, 18], [18, 36]] has Cholesky pivots 3 and 36 - 6 * 6 = 0, every
+# step exact in any order of operations, so the normal equations fail on every CPU.
+DEPENDENT = np.array([[2.0, 4.0], [1.0, 2.0], [2.0, 4.0]])
 NAN = np.array([[1.0, np.nan], [0.0, 1.0], [1.0, 1.0]])
 
 BAD = [
