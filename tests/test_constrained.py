@@ -54,7 +54,9 @@ def test_relaxed_optimum_matches_scipy_slsqp(case):
         lambda x: m.price * x[0], x0=[2 * plan.instances, plan.batch_size / 2], method="SLSQP",
         constraints=[{"type": "ineq", "fun": lambda x: -m.constraints(x[0], x[1])}],
         bounds=[(1e-6, None), (1e-6, None)], options={"ftol": 1e-12, "maxiter": 500})
-    assert res.success
+    # status 8 ("positive directional derivative") is SLSQP stalling at the optimum it found
+    assert res.success or res.status == 8
+    assert np.all(m.constraints(*res.x) <= 1e-7 * np.array([case["rate"], case["latency_budget"]]))
     np.testing.assert_allclose(res.x, [plan.instances, plan.batch_size], rtol=1e-6)
     # SLSQP stops at ftol on the cost; its multipliers are first-order accurate in that stop
     np.testing.assert_allclose(res.multipliers, plan.multipliers, rtol=1e-4)
