@@ -31,14 +31,18 @@
         var index = parseInt(controls[i].value, 10);
         flat = flat * data.shape[i] + index;
         described.push(p.name + " = " + p.labels[index]);
-        if (controls[i].type === "range" && controls[i].nextElementSibling) {
-          controls[i].nextElementSibling.textContent = p.labels[index];
+        if (controls[i].type === "range") {
+          controls[i].setAttribute("aria-valuetext", p.labels[index]);
+          if (controls[i].nextElementSibling) {
+            controls[i].nextElementSibling.textContent = p.labels[index];
+          }
         }
       });
       var frame = data.frames[flat];
       if (frame.png) {
         var img = element("img", "llmx-image");
         img.src = "data:image/png;base64," + frame.png;
+        if (frame.width) { img.style.setProperty("--llmx-width", frame.width + "px"); }
         img.alt = data.alt + " (" + described.join(", ") + ")";
       }
       if (frame.text) {
@@ -55,8 +59,18 @@
     update();
   }
 
+  /* Number the explorers of a page like figures: "Explorer 2.1" in chapter 2. */
+  function number() {
+    var heading = document.querySelector(".bd-article h1 .section-number");
+    var chapter = heading ? heading.textContent.replace(/[.\s]+$/, "").trim() : "";
+    document.querySelectorAll(".llmx-explorer .llmx-number").forEach(function (el, i) {
+      el.textContent = "Explorer " + (chapter ? chapter + "." : "") + (i + 1) + ".";
+    });
+  }
+
   function setupAll() {
     document.querySelectorAll(".llmx-explorer").forEach(setup);
+    number();
   }
 
   if (document.readyState === "loading") {
