@@ -86,14 +86,18 @@ class Param:
         return self.values.index(self.default)
 
 
+#: CSS pixels per inch of a figure as the page shows it (matplotlib's SVG size: 72 pt = 96 px).
+CSS_PX_PER_INCH = 96
+
+
 def _figure_png(fig, dpi: int) -> bytes:
-    """A figure as a compact palette PNG (a few tens of KB)."""
+    """A figure as a compact palette PNG with a transparent background (so it follows a dark theme)."""
     from PIL import Image
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
-    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
-    small = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    fig.savefig(buf, format="png", dpi=dpi, transparent=True, metadata={"Software": None})
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGBA")
+    small = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     out = io.BytesIO()
     small.save(out, format="png", optimize=True)
     return out.getvalue()
@@ -117,6 +121,7 @@ def _run_frame(func: Callable, kwargs: dict, dpi: int) -> dict:
     frame: dict = {"text": text.rstrip("\n")}
     if figures:
         frame["png"] = base64.b64encode(_figure_png(figures[0], dpi)).decode("ascii")
+        frame["width"] = round(figures[0].get_figwidth() * CSS_PX_PER_INCH)
     for fig in figures:
         plt.close(fig)
     return frame
@@ -126,10 +131,11 @@ class Explorer:
     """What :func:`explore` returns: displays as a live widget or as precomputed frames."""
 
     def __init__(self, func: Callable, params: dict[str, Param], *, alt: str, dpi: int,
-                 name: str | None = None) -> None:
+                 name: str | None = None, caption: str | None = None) -> None:
         self.func = func
         self.params = params
         self.alt = alt
+        self.caption = caption
         self.dpi = dpi
         self.name = name or getattr(func, "__name__", "explorer")
         grid = list(itertools.product(*(range(len(p.values)) for p in params.values())))
@@ -174,12 +180,13 @@ class Explorer:
         for name, p in self.params.items():
             label = html.escape(p.label or name)
             if p.is_slider:
+                shown = html.escape(p._labels[p.default_index])
                 parts.append(
                     f'<label class="llmx-control"><span>{label}</span>'
                     f'<input type="range" data-param="{html.escape(name)}" min="0" '
                     f'max="{len(p.values) - 1}" step="1" value="{p.default_index}" '
-                    f'aria-label="{label}">'
-                    f'<output>{html.escape(p._labels[p.default_index])}</output></label>'
+                    f'aria-label="{label}" aria-valuetext="{shown}">'
+                    f'<output aria-hidden="true">{shown}</output></label>'
                 )
             else:
                 options = "".join(
@@ -203,14 +210,17 @@ class Explorer:
             "alt": self.alt,
         }
         data = json.dumps(payload, separators=(",", ":")).replace("</", "<\\/")
-        img = (f'<img class="llmx-image" alt="{html.escape(self.alt)}" '
+        width = f' style="--llmx-width: {start["width"]}px"' if "width" in start else ""
+        img = (f'<img class="llmx-image" alt="{html.escape(self.alt)}"{width} '
                f'src="data:image/png;base64,{start["png"]}">' if "png" in start else "")
         text = f'<pre class="llmx-text">{html.escape(start["text"])}</pre>' if start["text"] else ""
+        caption = (f'<figcaption class="llmx-caption"><span class="llmx-number">Explorer.</span> '
+                   f'{html.escape(self.caption)}</figcaption>' if self.caption else "")
         return (
-            f'<div class="llmx-explorer" data-explorer="{html.escape(self.name)}">'
+            f'<figure class="llmx-explorer" data-explorer="{html.escape(self.name)}">'
             f'<form class="llmx-controls" onsubmit="return false">{self._controls_html()}</form>'
-            f'<div class="llmx-output">{img}{text}</div>'
-            f'<script type="application/json" class="llmx-data">{data}</script></div>'
+            f'<div class="llmx-output" aria-live="polite">{img}{text}</div>{caption}'
+            f'<script type="application/json" class="llmx-data">{data}</script></figure>'
         )
 
     # -- live widget -----------------------------------------------------
@@ -262,7 +272,8 @@ class Explorer:
         return bundle
 
 
-def explore(func: Callable, /, *, alt: str, dpi: int = 72, **params) -> Explorer:
+def explore(func: Callable, /, *, alt: str, caption: str | None = None, dpi: int = 2 * CSS_PX_PER_INCH,
+            **params) -> Explorer:
     """Make an explorer of ``func`` over a grid of parameter values.
 
     Parameters
@@ -272,8 +283,12 @@ def explore(func: Callable, /, *, alt: str, dpi: int = 72, **params) -> Explorer
         string, or prints. Keep it deterministic (seed inside it).
     alt : str
         Alternative text for the figure: what it shows.
-    dpi : int, default 72
-        Resolution of the precomputed frames.
+    caption : str, optional
+        The caption under the explorer, like a figure's: what to look for.
+        The book numbers explorers ("Explorer 1.2") in the page.
+    dpi : int, default 192
+        Resolution of the precomputed frames: twice the 96 px per inch at which
+        the page shows them, so they stay sharp on high-density screens.
     **params : Param or sequence
         One entry per argument of ``func``: a :class:`Param`, or just the grid
         of values (numbers give a slider, other values a dropdown).
@@ -304,4 +319,6 @@ def explore(func: Callable, /, *, alt: str, dpi: int = 72, **params) -> Explorer
             raise TypeError(f"parameter {name!r} must be a Param or a sequence of values, got {p!r}")
         else:
             checked[name] = Param(list(p))
-    return Explorer(func, checked, alt=alt, dpi=dpi)
+    if caption is not None and (not isinstance(caption, str) or not caption.strip()):
+        raise ValueError("caption must be a non-empty string (or None)")
+    return Explorer(func, checked, alt=alt, dpi=dpi, caption=caption)
