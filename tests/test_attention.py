@@ -506,3 +506,47 @@ OTHER_BAD = [
 def test_other_bad_input(func, args, kwargs, exc, match):
     with pytest.raises(exc, match=match):
         func(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------
+# blocked_attention: the same output, a fraction of the memory
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("block_rows", [1, 3, 16, 64])
+@pytest.mark.parametrize("causal", [False, True], ids=["full", "causal"])
+def test_blocked_attention_equals_unblocked(rng, block_rows, causal):
+    from llmmath import blocked_attention
+
+    q, k, v = (rng.standard_normal((2, 37, 8)) for _ in range(3))
+    expected = F.scaled_dot_product_attention(_t(q), _t(k), _t(v), is_causal=causal).numpy()
+    np.testing.assert_allclose(blocked_attention(q, k, v, block_rows=block_rows, causal=causal), expected,
+                               rtol=1e-12, atol=1e-13)
+
+
+def test_blocked_attention_peak_memory_is_a_slab_not_the_square(rng):
+    import tracemalloc
+
+    from llmmath import blocked_attention
+
+    n, d = 1024, 16
+    q, k, v = (rng.standard_normal((n, d)).astype(np.float32) for _ in range(3))
+
+    def peak(f):
+        tracemalloc.start()
+        f()
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    square = n * n * 4
+    assert peak(lambda: scaled_dot_product_attention(q, k, v)) >= square
+    assert peak(lambda: blocked_attention(q, k, v, block_rows=64)) < square / 4
+
+
+def test_blocked_attention_bad_input():
+    from llmmath import blocked_attention
+
+    with pytest.raises(ValueError, match=r"block_rows must be a positive"):
+        blocked_attention(Q, K, V, block_rows=0)
+    with pytest.raises(TypeError, match=r"causal must be True or False"):
+        blocked_attention(Q, K, V, causal="yes")

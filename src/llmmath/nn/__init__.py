@@ -12,12 +12,24 @@ from .mlp import MLP
 from .transformer import ENCODER_LAYER_KEYS, encoder_layer
 from .tokenizer import WordPieceTokenizer
 from .minilm import MiniLM
+from .rnn import rnn_forward, rnn_jacobian_norms
+from .blocked import blocked_attention
+from .gan import TinyMLP, GaussianMixture, GANResult, train_gan, train_discriminator, optimal_discriminator
 
 __all__ = [
     "ENCODER_LAYER_KEYS",
     "encoder_layer",
     "WordPieceTokenizer",
     "MiniLM",
+    "rnn_forward",
+    "rnn_jacobian_norms",
+    "blocked_attention",
+    "TinyMLP",
+    "GaussianMixture",
+    "GANResult",
+    "train_gan",
+    "train_discriminator",
+    "optimal_discriminator",
     "linear",
     "layer_norm",
     "gelu",
