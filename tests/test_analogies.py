@@ -19,7 +19,7 @@ from llmmath.embeddings.analogies import (
     offset_answers,
     offset_consistency,
 )
-from llmmath.embeddings.wordvectors import AnalogyAnswers
+from llmmath.embeddings import AnalogyAnswers
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +232,7 @@ def toy() -> WordVectors:
     (dict(weights=(1.0, 1.0)), ValueError, "weights must hold three"),
     (dict(weights=(0.0, 0.0, 0.0)), ValueError, "weights must not all be zero"),
     (dict(weights=(np.nan, 1.0, 1.0)), ValueError, "weights must contain only finite"),
-    (dict(weights="abc"), TypeError, "weights must be an array of real numbers"),
+    (dict(weights="abc"), TypeError, "weights must be array-like of real numbers"),
     (dict(exclude_query="yes"), TypeError, "exclude_query must be True or False"),
     (dict(restrict_vocab=0), ValueError, "restrict_vocab must be a positive integer"),
     (dict(restrict_vocab=2.5), TypeError, "restrict_vocab must be a positive integer"),

@@ -205,7 +205,6 @@ def test_restrict_vocab_limits_questions_and_candidates(glove):
 
 NAN = float("nan")
 WV = WordVectors(["a", "b", "c", "d"], np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]]))
-ZERO = WordVectors(["zero", "one"], np.array([[0.0, 0.0], [1.0, 0.0]]))
 
 CONSTRUCTOR_BAD = [
     pytest.param((["a", 1], np.ones((2, 2))), TypeError, r"words must be a sequence of str", id="words-not-str"),
@@ -215,6 +214,15 @@ CONSTRUCTOR_BAD = [
     pytest.param((["a", "b"], np.array([[1.0, NAN], [1.0, 0.0]])), ValueError, r"vectors must contain only finite",
                  id="vectors-nan"),
     pytest.param(([], np.ones((0, 2))), ValueError, r"vectors must not be empty", id="empty"),
+    # A string is a sequence of one-letter words to list(): refused, not split.
+    pytest.param(("ab", np.ones((2, 2))), TypeError, r"words must be a sequence of str \(a list", id="words-a-string"),
+    pytest.param((b"ab", np.ones((2, 2))), TypeError, r"words must be a sequence of str", id="words-bytes"),
+    # A zero row has no direction: refused when the vectors arrive, not at the first query.
+    pytest.param((["zero", "one"], np.array([[0.0, 0.0], [1.0, 0.0]])), ValueError,
+                 r"vectors has a zero row \(row 0, word 'zero'\)", id="zero-row"),
+    pytest.param((["a", "b"], np.array([[1, 2], [3, 4]], dtype="timedelta64[s]")), TypeError,
+                 r"vectors must be an array of real numbers, got dtype timedelta64", id="vectors-timedelta"),
+    pytest.param((["a", "b"], np.ones((2, 2)) + 1j), TypeError, r"vectors must be real", id="vectors-complex"),
 ]
 
 
@@ -241,8 +249,6 @@ METHOD_BAD = [
                  id="query-nan"),
     pytest.param(WV.most_similar, (np.ones((1, 2)),), {}, ValueError, r"word_or_vector must be 1-D",
                  id="query-2d"),
-    pytest.param(ZERO.most_similar, ("one",), {}, ValueError, r"vectors contains a zero vector",
-                 id="vocabulary-zero-vector"),
     pytest.param(WV.answer_analogies, ([("a", "b", "c")],), {}, ValueError, r"questions must be tuples of four words",
                  id="question-three-words"),
     pytest.param(WV.answer_analogies, ([("a", "b", "c", 4)],), {}, ValueError, r"questions must be tuples",

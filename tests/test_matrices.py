@@ -16,16 +16,8 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra.numpy import arrays  # noqa: E402
 from scipy.spatial import ConvexHull, QhullError  # noqa: E402
 
-from llmmath.linalg.matrices import (  # noqa: E402
-    MatmulOps,
-    affine_to_homogeneous,
-    grid_lines,
-    matmul_flops,
-    matmul_op_count,
-    naive_matmul,
-    plot_linear_map,
-    signed_area,
-)
+from llmmath.book import MatmulOps, matmul_op_count, naive_matmul, plot_linear_map  # noqa: E402
+from llmmath.linalg import affine_to_homogeneous, grid_lines, matmul_flops, signed_area  # noqa: E402
 
 finite = st.floats(-10, 10, allow_nan=False, allow_infinity=False, width=64)
 sizes = st.integers(1, 6)

@@ -146,10 +146,17 @@ def test_temperature_to_zero_gives_the_argmax(dtype, temperature):
     p = softmax(x, temperature=temperature)
     assert p.dtype == dtype
     np.testing.assert_array_equal(p, np.eye(4, dtype=dtype)[[1, 0]])
-    logp = log_softmax(x, temperature=temperature)
-    assert logp.dtype == dtype
-    assert not np.isnan(logp).any()
-    assert (logp[[0, 1], [1, 0]] == 0).all()
+    # log p = -(max x - x_i) / T, a float of this dtype, or beyond its range: then an error.
+    with np.errstate(over="ignore"):
+        gaps = (x.max(axis=1, keepdims=True).astype(np.float64) - x) / temperature
+    if (gaps <= np.finfo(dtype).max).all():
+        logp = log_softmax(x, temperature=temperature)
+        assert logp.dtype == dtype
+        assert (logp[[0, 1], [1, 0]] == 0).all()
+        np.testing.assert_allclose(logp, -gaps, rtol=4 * np.finfo(dtype).eps)
+    else:
+        with pytest.raises(ValueError, match="below the most negative float"):
+            log_softmax(x, temperature=temperature)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])

@@ -18,7 +18,8 @@ from .prob import *  # noqa: F403
 __version__ = "0.1.0"
 
 # Presentation (matplotlib, ipywidgets) loads only when a chapter asks for it.
-_BOOK_NAMES = ("Explorer", "Param", "explore", "use_book_style")
+_BOOK_NAMES = ("Explorer", "Param", "explore", "use_book_style", "BOOK_COLORS", "plot_linear_map",
+               "naive_matmul", "matmul_op_count", "MatmulOps")
 
 
 def __getattr__(name: str):

@@ -10,7 +10,9 @@ declared dependency on sentence-transformers would pull PyTorch.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 
@@ -33,7 +35,7 @@ def minilm_path() -> Path:
 
 
 @functools.lru_cache(maxsize=1)
-def load_minilm() -> dict[str, np.ndarray]:
+def load_minilm() -> Mapping[str, np.ndarray]:
     """All MiniLM tensors as numpy arrays, by name.
 
     Linear layers follow PyTorch's convention: ``weight`` has shape
@@ -41,9 +43,11 @@ def load_minilm() -> dict[str, np.ndarray]:
 
     Returns
     -------
-    dict of str to numpy.ndarray
+    mapping of str to numpy.ndarray
         For example ``"encoder.layer.0.attention.self.query.weight"``, shape (384, 384), float32.
-        The result is cached: treat it as read-only.
+        The result is cached and shared between callers, so the mapping and
+        its arrays are read-only (``.copy()`` or ``.astype(...)`` gives an
+        array of your own).
 
     Examples
     --------
@@ -53,4 +57,7 @@ def load_minilm() -> dict[str, np.ndarray]:
     """
     from safetensors.numpy import load_file
 
-    return load_file(str(minilm_path()))
+    tensors = load_file(str(minilm_path()))
+    for array in tensors.values():
+        array.flags.writeable = False
+    return MappingProxyType(tensors)

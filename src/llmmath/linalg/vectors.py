@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array
+from .scaling import pow2_scale
 
 __all__ = ["cosine_similarity", "unit_rows"]
 
@@ -18,6 +19,11 @@ def unit_rows(x, name: str = "x") -> np.ndarray:
     r"""Scale each row (last axis) of ``x`` to unit Euclidean length.
 
     .. math:: \hat{\mathbf{x}} = \mathbf{x} / \lVert \mathbf{x} \rVert_2
+
+    Each row is first divided (exactly) by a power of two near its largest
+    entry, so that no square over- or underflows: rows of size :math:`10^{300}`
+    or :math:`10^{-300}` (:math:`10^{30}` in float32) come out as accurate unit
+    vectors, not as zeros or NaN.
 
     Parameters
     ----------
@@ -44,12 +50,14 @@ def unit_rows(x, name: str = "x") -> np.ndarray:
     array([[0.6, 0.8]])
     """
     arr = as_float_array(x, name, min_ndim=1)
-    norms = np.linalg.norm(arr, axis=-1, keepdims=True)
+    scaled = arr / pow2_scale(arr, axis=-1, keepdims=True)   # max |entry| of each row in [1, 2)
+    norms = np.linalg.norm(scaled, axis=-1, keepdims=True)
     if not np.all(norms > 0):
         bad = np.argwhere(norms[..., 0] == 0)
         where = "" if arr.ndim == 1 else f" (row {tuple(int(i) for i in bad[0])})"
         raise ValueError(f"{name} contains a zero vector{where}: its cosine similarity is undefined")
-    return arr / norms
+    scaled /= norms
+    return scaled
 
 
 def cosine_similarity(a, b) -> float | np.ndarray:
@@ -80,6 +88,12 @@ def cosine_similarity(a, b) -> float | np.ndarray:
     ValueError
         On mismatched dimensions, empty input, non-finite values or a zero
         vector (whose angle is undefined).
+
+    Notes
+    -----
+    Both sides go through :func:`unit_rows`, which scales before squaring, so
+    the result is right at any magnitude a float holds: the cosine of
+    :math:`(10^{200}, 10^{200})` and :math:`(1, 0)` is :math:`1/\sqrt 2`.
 
     Examples
     --------

@@ -3,6 +3,10 @@ r"""Training as optimisation: gradient descent, momentum and Adam.
 Each optimiser takes a gradient function and a starting point and returns the
 whole path of iterates, so that a chapter can plot it. :func:`numerical_gradient`
 checks a hand-derived gradient against central differences.
+
+The user's function is called with a fresh array each time, which it may
+keep or modify without changing the iteration; what it returns must be real
+and finite, of the right shape, or a ``TypeError``/``ValueError`` names it.
 """
 
 from __future__ import annotations
@@ -11,24 +15,33 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .._validation import as_float_array, check_in_range, check_nonnegative_int, check_positive
+from .._validation import (
+    as_float_array,
+    check_callable,
+    check_in_range,
+    check_nonnegative_int,
+    check_positive,
+    real_result,
+)
 
 __all__ = ["gradient_descent", "adam", "numerical_gradient"]
 
 
 def _call_grad(grad: Callable, x: np.ndarray, step: int) -> np.ndarray:
-    g = np.asarray(grad(x))
-    if g.shape != x.shape:
-        raise ValueError(f"grad must return an array of shape {x.shape} (that of x0), got {g.shape} at step {step}")
-    if not np.isfinite(g).all():
+    """``grad`` at a copy of ``x`` (it may keep or edit its argument), checked."""
+    try:
+        return real_result(grad(x.copy()), "grad", f"step {step}", shape=x.shape)
+    except ValueError as exc:
+        if "non-finite" not in str(exc):
+            raise
         raise ValueError(
             f"grad returned non-finite values at step {step}: the iteration diverged "
             "(try a smaller lr) or grad is undefined there"
-        )
-    return g
+        ) from None
 
 
-def _start(x0, lr, n_steps) -> tuple[np.ndarray, float, int, np.ndarray]:
+def _start(grad, x0, lr, n_steps) -> tuple[np.ndarray, float, int, np.ndarray]:
+    check_callable(grad, "grad")
     x = as_float_array(x0, "x0").copy()
     lr = check_positive(lr, "lr")
     n_steps = check_nonnegative_int(n_steps, "n_steps")
@@ -83,7 +96,7 @@ def gradient_descent(grad: Callable, x0, lr: float, n_steps: int, momentum: floa
     >>> path.ravel()   # f(x) = x^2: each step halves x
     array([1.   , 0.5  , 0.25 , 0.125])
     """
-    x, lr, n_steps, path = _start(x0, lr, n_steps)
+    x, lr, n_steps, path = _start(grad, x0, lr, n_steps)
     mu = check_in_range(momentum, "momentum", 0.0, 1.0)
     velocity = np.zeros_like(x)
     for t in range(n_steps):
@@ -140,7 +153,7 @@ def adam(grad: Callable, x0, lr: float, n_steps: int, beta1: float = 0.9, beta2:
     >>> adam(lambda x: 2 * x, np.array([1.0]), lr=0.1, n_steps=1).ravel()  # first step is lr * sign(g)
     array([1. , 0.9])
     """
-    x, lr, n_steps, path = _start(x0, lr, n_steps)
+    x, lr, n_steps, path = _start(grad, x0, lr, n_steps)
     beta1 = check_in_range(beta1, "beta1", 0.0, 1.0)
     beta2 = check_in_range(beta2, "beta2", 0.0, 1.0)
     eps = check_positive(eps, "eps")
@@ -151,10 +164,18 @@ def adam(grad: Callable, x0, lr: float, n_steps: int, beta1: float = 0.9, beta2:
         m *= beta1
         m += (1 - beta1) * g
         v *= beta2
-        v += (1 - beta2) * g * g
+        with np.errstate(over="ignore"):     # g^2 may overflow; checked next
+            v += (1 - beta2) * g * g
+        if not np.isfinite(v).all():
+            raise ValueError(
+                f"grad's square overflows at step {t - 1} (|g| above about 1e154): Adam's second "
+                "moment estimate leaves the float range; rescale the objective"
+            )
         m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
         x -= lr * m_hat / (np.sqrt(v_hat) + eps)
+        if not np.isfinite(x).all():
+            raise ValueError(f"the iterate overflowed at step {t - 1}: the iteration diverged")
         path[t] = x
     return path
 
@@ -192,6 +213,7 @@ def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
     >>> numerical_gradient(lambda x: np.sum(x**2), np.array([1.0, -2.0])).round(6)
     array([ 2., -4.])
     """
+    check_callable(f, "f")
     x = as_float_array(x, "x").astype(np.float64)
     eps = check_positive(eps, "eps")
     grad = np.empty_like(x)
@@ -202,9 +224,7 @@ def numerical_gradient(f: Callable, x, eps: float = 1e-6) -> np.ndarray:
         values = []
         for sign in (1.0, -1.0):
             flat_point[i] = original + sign * eps
-            value = f(point)
-            if np.ndim(value) != 0 or not np.isfinite(value):
-                raise ValueError(f"f must return a finite scalar, got {value!r} at x + {sign:+.0f}*eps*e_{i}")
+            value = real_result(f(point.copy()), "f", f"x {sign:+.0f}*eps*e_{i}")
             values.append(float(value))
         flat_point[i] = original
         flat_grad[i] = (values[0] - values[1]) / (2 * eps)

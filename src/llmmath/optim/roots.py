@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_positive
+from .._validation import check_callable, check_positive, real_result
 
 __all__ = ["bisection", "BisectionResult", "bisection_iterations"]
 
@@ -46,12 +46,18 @@ class BisectionResult:
 
 def _check_bracket(a, b) -> tuple[float, float]:
     """``a`` and ``b`` as floats, finite and with ``a < b``."""
+    ends = []
     for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise TypeError(f"{name} must be a real number, got {value!r}")
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError(f"{name} must be finite (within the float range), got {value!r}") from None
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite, got {value!r}")
-    a, b = float(a), float(b)
+        ends.append(value)
+    a, b = ends
     if not a < b:
         raise ValueError(f"the bracket must satisfy a < b, got a={a!r}, b={b!r}")
     return a, b
@@ -70,16 +76,28 @@ def bisection_iterations(a: float, b: float, tol: float) -> int:
     """
     a, b = _check_bracket(a, b)
     tol = check_positive(tol, "tol")
-    ratio = (b - a) / tol
-    if ratio <= 1:
+    half = _half_width(a, b)                     # (b - a) / 2, finite even for [-1e308, 1e308]
+    if half <= tol / 2:
         return 0
-    n = math.ceil(math.log2(ratio))
-    # log2 can round across an integer; settle it exactly with ldexp.
-    while n > 0 and math.ldexp(b - a, -(n - 1)) <= tol:
+    n = max(1, math.ceil(math.log2(half) - math.log2(tol)) + 1)
+    # log2 can round across an integer; settle it exactly with ldexp: width after n is half * 2^(1-n).
+    while n > 0 and math.ldexp(half, 2 - n) <= tol:
         n -= 1
-    while math.ldexp(b - a, -n) > tol:
+    while math.ldexp(half, 1 - n) > tol:
         n += 1
     return n
+
+
+def _half_width(a: float, b: float) -> float:
+    """(b - a) / 2 without overflow: b - a itself can exceed the largest float."""
+    width = b - a
+    return width / 2 if math.isfinite(width) else b / 2 - a / 2
+
+
+def _midpoint(lo: float, hi: float) -> float:
+    """The midpoint of [lo, hi], lo + (hi - lo)/2, without overflow for huge brackets."""
+    width = hi - lo
+    return lo + width / 2 if math.isfinite(width) else lo / 2 + hi / 2
 
 
 def bisection(f: Callable[[float], float], a: float, b: float, tol: float = 1e-10,
@@ -124,18 +142,19 @@ def bisection(f: Callable[[float], float], a: float, b: float, tol: float = 1e-1
     >>> round(r.root, 6), r.iterations, r.converged
     (1.414214, 21, True)
     """
+    check_callable(f, "f")
     a, b = _check_bracket(a, b)
     tol = check_positive(tol, "tol")
     max_iter = check_positive(max_iter, "max_iter", integer=True)
 
     def evaluate(x: float) -> float:
         y = f(x)
-        if np.ndim(y) != 0:
-            raise ValueError(f"f must return a scalar, got shape {np.shape(y)} at x={x!r}")
-        y = float(y)
-        if not math.isfinite(y):
-            raise ValueError(f"f returned {y!r} at x={x!r}: bisection needs finite values on [a, b]")
-        return y
+        try:
+            return float(real_result(y, "f", f"x={x!r}"))
+        except ValueError as exc:
+            if "non-finite" not in str(exc):
+                raise
+            raise ValueError(f"f returned {y!r} at x={x!r}: bisection needs finite values on [a, b]") from None
 
     fa, fb = evaluate(a), evaluate(b)
     if fa != 0 and fb != 0 and (fa > 0) == (fb > 0):
@@ -149,9 +168,9 @@ def bisection(f: Callable[[float], float], a: float, b: float, tol: float = 1e-1
         return BisectionResult(root, 0, True, np.array(brackets), 2)
 
     needed = bisection_iterations(a, b, tol)
-    width0, lo, hi, evaluations, k = b - a, a, b, 2, 0
+    half0, lo, hi, evaluations, k = _half_width(a, b), a, b, 2, 0
     while k < min(needed, max_iter):
-        mid = lo + (hi - lo) / 2
+        mid = _midpoint(lo, hi)
         if not lo < mid < hi:  # the bracket is down to adjacent floats
             break
         fm = evaluate(mid)
@@ -166,6 +185,6 @@ def bisection(f: Callable[[float], float], a: float, b: float, tol: float = 1e-1
         else:
             hi = mid
         brackets.append((lo, hi))
-    # Stop test on the exact width (b - a) 2^-k, which rounding cannot blur.
-    converged = math.ldexp(width0, -k) <= tol
-    return BisectionResult(lo + (hi - lo) / 2, k, converged, np.array(brackets), evaluations)
+    # Stop test on the exact width (b - a) 2^-k = half0 2^(1-k), which rounding cannot blur.
+    converged = math.ldexp(half0, 1 - k) <= tol
+    return BisectionResult(_midpoint(lo, hi), k, converged, np.array(brackets), evaluations)

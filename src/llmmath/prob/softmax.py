@@ -6,14 +6,18 @@ log-sum-exp is its normaliser; cross-entropy scores the distribution against
 the word that actually came next.
 
 Every function here subtracts the maximum before exponentiating, so that it
-stays finite for any finite input, :math:`10^{308}` included.
+stays finite for any finite input, :math:`10^{308}` included. The one answer
+that can leave the float range is a log-probability itself: entries
+:math:`10^{308}` apart have :math:`\log p \approx -2 \times 10^{308}`, which no
+float holds, and :func:`log_softmax` says so rather than return
+:math:`-\infty`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._validation import as_float_array, check_positive
+from .._validation import as_float_array, check_bool, check_positive
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "cross_entropy"]
 
@@ -121,6 +125,7 @@ def logsumexp(x, axis: int = -1, keepdims: bool = False) -> np.ndarray:
     """
     arr = as_float_array(x, "x", min_ndim=1)
     axis = _check_axis(axis, arr.ndim)
+    keepdims = check_bool(keepdims, "keepdims")
     m = arr.max(axis=axis, keepdims=True)
     with np.errstate(over="ignore"):
         shifted = arr - m
@@ -137,7 +142,10 @@ def log_softmax(x, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
         = \frac{x_i - m}{T} - \log \sum_j e^{(x_j - m)/T} .
 
     Taking ``np.log(softmax(x))`` instead returns ``-inf`` as soon as a
-    probability underflows to 0; this form stays finite for finite input.
+    probability underflows to 0; this form stays finite for finite input
+    whenever the answer is a float: when :math:`(x_i - m)/T` itself is below
+    the most negative float (entries :math:`10^{308}` apart, or a tiny
+    :math:`T`), a ``ValueError`` says so instead of returning ``-inf``.
 
     Parameters
     ----------
@@ -161,9 +169,20 @@ def log_softmax(x, axis: int = -1, temperature: float = 1.0) -> np.ndarray:
     array([-800.,    0.])
     """
     out, axis = _shifted(x, axis, temperature)
-    lse = np.log(np.exp(out).sum(axis=axis, keepdims=True))
-    out -= lse
+    out = _log_normalise(out, axis)
+    if np.isinf(out).any():
+        raise ValueError(
+            "log_softmax(x) has entries below the most negative float: (x_i - max x) / temperature "
+            f"overflows for x spanning [{np.min(x):.3g}, {np.max(x):.3g}] at temperature "
+            f"{temperature!r}; use softmax (those probabilities are exactly 0) or rescale x"
+        )
     return out
+
+
+def _log_normalise(shifted: np.ndarray, axis: int) -> np.ndarray:
+    """``shifted - log(sum(exp(shifted)))`` in place, for ``shifted = (x - max x)/T <= 0``."""
+    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    return shifted
 
 
 def cross_entropy(logits, targets) -> float:
@@ -210,6 +229,13 @@ def cross_entropy(logits, targets) -> float:
     n_classes = z.shape[-1]
     if t.size and (t.min() < 0 or t.max() >= n_classes):
         raise ValueError(f"targets must lie in [0, {n_classes}), got values in [{t.min()}, {t.max()}]")
-    logp = log_softmax(z, axis=-1)
+    # Only the targets' log-probabilities must be floats: a logit 1e308 below the
+    # maximum is fine unless it is a target.
+    logp = _log_normalise(_shifted(z, -1, 1.0, "logits")[0], -1)
     picked = np.take_along_axis(logp, t[..., None], axis=-1)
+    if np.isinf(picked).any():
+        raise ValueError(
+            "cross_entropy: a target's logit lies so far below the row maximum that its "
+            "log-probability (and the loss) exceeds the float range"
+        )
     return float(-picked.mean(dtype=np.float64))
