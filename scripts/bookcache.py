@@ -60,6 +60,7 @@ class Executed:
     error: str | None = None
     from_cache: bool = False
     attempts: int = 1
+    slowest_cell: tuple[int, float] | None = None   # (index, seconds) of its slowest cell
 
 
 def toc_notebooks() -> list[Path]:
@@ -178,20 +179,54 @@ def _store(path: Path, nb: nbformat.NotebookNode, seconds: float) -> None:
 
 # --- the worker: one chapter, one kernel, in a child process -----------------------------
 
+# Why chapters stalled. nbclient waits for each reply with one zmq.asyncio poll for the whole
+# cell timeout. That poll sleeps on the socket's edge-triggered ZMQ_FD; when the edge is
+# consumed elsewhere (pyzmq#2173; the same hazard on the kernel side is ipykernel#1554), the
+# wake-up never comes although the reply is already in the socket, and only the timeout's
+# final zmq_poll(0) finds it. Hence a cell "taking" exactly the timeout and then succeeding
+# (seen here: a 0.1 s explorer cell that took 120.0 s, with ipykernel 6.31 and pyzmq 27.3).
+# Polling in short slices bounds a missed wake-up to one slice.
+POLL_SLICE_S = 0.5
+
+
+def _sliced_polls() -> None:
+    """Make the async kernel client wait for messages in slices of ``POLL_SLICE_S``."""
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    async def get_msg(self, timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SLICE_S if deadline is None else deadline - time.monotonic()
+            ready = await self.socket.poll(int(1000 * max(0.0, min(POLL_SLICE_S, left))))
+            if ready:
+                return await self._recv()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise Empty
+
+    AsyncZMQSocketChannel.get_msg = get_msg
+
 def _worker(path: Path, out: Path, cell_timeout: float) -> int:
     """Execute ``path`` with nbclient; write the notebook and a status to ``out``."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
+    _sliced_polls()
     nb = read(path)
-    current = {"index": None}
+    current = {"index": None, "start": 0.0}
+    durations: dict[int, float] = {}
 
     def on_cell_start(cell, cell_index):
-        current["index"] = cell_index
+        current["index"], current["start"] = cell_index, time.perf_counter()
+
+    def on_cell_executed(cell, cell_index, execute_reply):
+        durations[cell_index] = time.perf_counter() - current["start"]
 
     client = NotebookClient(nb, timeout=cell_timeout, allow_errors=False, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
-                            on_cell_start=on_cell_start, record_timing=False)
+                            on_cell_start=on_cell_start, on_cell_executed=on_cell_executed,
+                            record_timing=False)
     start = time.perf_counter()
     status: dict = {"error": None, "stalled_cell": None}
     try:
@@ -205,6 +240,7 @@ def _worker(path: Path, out: Path, cell_timeout: float) -> int:
     except Exception as exc:  # a kernel that died, a kernel that never started
         status["error"] = f"cell {current['index']}: {type(exc).__name__}: {exc}"
     status["seconds"] = time.perf_counter() - start
+    status["slowest_cell"] = max(durations.items(), key=lambda kv: kv[1], default=None)
     # Explorers create live widgets while executing; the static book shows their
     # precomputed frames, so the widget state would only weigh the page down.
     nb.metadata.pop("widgets", None)
@@ -244,7 +280,8 @@ def _run_chapter(path: Path, threads: int, cell_timeout: float, deadline: float)
             nb = read(out)
         seconds = status["seconds"]
         if status["error"] is None:
-            return Executed(path, nb, status["seconds"], attempts=attempt)
+            slowest = tuple(status["slowest_cell"]) if status["slowest_cell"] else None
+            return Executed(path, nb, status["seconds"], attempts=attempt, slowest_cell=slowest)
         error = status["error"]
         if status["stalled_cell"] is None:
             break  # a real error in the chapter: retrying would only repeat it
@@ -281,8 +318,10 @@ def execute(paths: list[Path], jobs: int = 2, fresh: bool = False, store: bool =
                 if result.error is None and store:
                     _store(result.path, result.notebook, result.seconds)
                 tries = f" ({result.attempts} attempts)" if result.attempts > 1 else ""
+                cell = (f"; slowest cell {result.slowest_cell[0]} {result.slowest_cell[1]:.1f} s"
+                        if result.slowest_cell else "")
                 print(f"  {'executed' if result.error is None else 'FAILED  '} {_rel(result.path)} "
-                      f"in {result.seconds:.1f} s{tries}", file=sys.stderr, flush=True)
+                      f"in {result.seconds:.1f} s{tries}{cell}", file=sys.stderr, flush=True)
     return results
 
 
