@@ -15,7 +15,7 @@ DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64}
 
 
 @pytest.fixture(scope="module")
-def weights() -> dict[str, np.ndarray]:
+def weights():
     return load_minilm()
 
 
@@ -75,18 +75,71 @@ def test_layer_norm_weights_look_trained(weights):
     assert np.std(weights["encoder.layer.0.attention.self.query.weight"]) > 1e-3
 
 
-def test_real_attention_weights_run_through_multi_head_attention(weights):
-    # The real query/key/value/output projections of layer 0 (PyTorch's (out, in) layout: transpose),
-    # applied bias-free to the embeddings of a few tokens: a probability row per query and head.
+def _layer0_attention(weights):
     layer = "encoder.layer.0.attention"
-    w_q, w_k, w_v = (weights[f"{layer}.self.{p}.weight"].T for p in ("query", "key", "value"))
-    w_o = weights[f"{layer}.output.dense.weight"].T
+    ws = [weights[f"{layer}.self.{p}.weight"] for p in ("query", "key", "value")]
+    ws.append(weights[f"{layer}.output.dense.weight"])
+    bs = [weights[f"{layer}.self.{p}.bias"] for p in ("query", "key", "value")]
+    bs.append(weights[f"{layer}.output.dense.bias"])
     tokens = [101, 7592, 2088, 102]  # [CLS] hello world [SEP]
     x = weights["embeddings.word_embeddings.weight"][tokens] + weights["embeddings.position_embeddings.weight"][:4]
-    out, attn = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=12)
-    assert out.shape == (4, 384) and attn.shape == (12, 4, 4)
-    assert out.dtype == np.float32
+    return x, ws, bs
+
+
+def test_real_attention_weights_match_torch_multihead_attention(weights):
+    # MiniLM's layer-0 projections with their biases, in their own (out, in) layout, through
+    # multi_head_attention and through torch.nn.MultiheadAttention loaded with the same
+    # tensors: outputs and per-head attention probabilities agree, and every row sums to one.
+    torch = pytest.importorskip("torch")
+    x, (w_q, w_k, w_v, w_o), (b_q, b_k, b_v, b_o) = _layer0_attention(weights)
+    out, attn = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=12, b_q=b_q, b_k=b_k, b_v=b_v, b_o=b_o)
+    assert out.shape == (4, 384) and attn.shape == (12, 4, 4) and out.dtype == np.float32
+    mha = torch.nn.MultiheadAttention(384, 12, bias=True, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        mha.in_proj_weight.copy_(torch.from_numpy(np.concatenate([w_q, w_k, w_v]).astype(np.float64)))
+        mha.in_proj_bias.copy_(torch.from_numpy(np.concatenate([b_q, b_k, b_v]).astype(np.float64)))
+        mha.out_proj.weight.copy_(torch.from_numpy(w_o.astype(np.float64)))
+        mha.out_proj.bias.copy_(torch.from_numpy(b_o.astype(np.float64)))
+        xt = torch.from_numpy(x.astype(np.float64))[None]
+        ref_out, ref_attn = mha(xt, xt, xt, need_weights=True, average_attn_weights=False)
+    # float32 arithmetic against a float64 reference: a few float32 ulps times the size of the terms.
+    scale = float(np.abs(ref_out.numpy()).max())
+    np.testing.assert_allclose(out, ref_out[0].numpy(), atol=1e-4 * scale)
+    np.testing.assert_allclose(attn, ref_attn[0].numpy(), atol=1e-4)
     np.testing.assert_allclose(attn.sum(axis=-1), 1.0, rtol=1e-5)
+    assert attn.std() > 0.01            # real weights: the heads do not attend uniformly
+
+
+def test_real_attention_matches_the_equation_head_by_head(weights):
+    # The same layer by the equation itself, in float64 numpy, one head at a time:
+    # softmax(Q_h K_h^T / sqrt(d_head)) V_h, concatenated, then the output projection.
+    x, (w_q, w_k, w_v, w_o), (b_q, b_k, b_v, b_o) = _layer0_attention(weights)
+    out, attn = multi_head_attention(x, w_q, w_k, w_v, w_o, n_heads=12, b_q=b_q, b_k=b_k, b_v=b_v, b_o=b_o)
+    x64 = x.astype(np.float64)
+    q, k, v = (x64 @ w.T.astype(np.float64) + b for w, b in ((w_q, b_q), (w_k, b_k), (w_v, b_v)))
+    heads, probs = [], []
+    for h in range(12):
+        sl = slice(32 * h, 32 * (h + 1))
+        scores = q[:, sl] @ k[:, sl].T / np.sqrt(32.0)
+        p = np.exp(scores - scores.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        probs.append(p)
+        heads.append(p @ v[:, sl])
+    ref = np.concatenate(heads, axis=1) @ w_o.T.astype(np.float64) + b_o
+    np.testing.assert_allclose(attn, np.stack(probs), atol=1e-4)
+    np.testing.assert_allclose(out, ref, atol=1e-4 * np.abs(ref).max())
+
+
+def test_cached_weights_are_read_only(weights):
+    # load_minilm is cached: one caller's edit would change every later caller's model.
+    w = weights["encoder.layer.0.attention.self.query.weight"]
+    with pytest.raises(ValueError, match="read-only"):
+        w[0, 0] = 1.0
+    with pytest.raises(TypeError):
+        weights["encoder.layer.0.attention.self.query.weight"] = np.zeros((384, 384))   # type: ignore[index]
+    own = w.copy()
+    own[0, 0] = w[0, 0] + 1.0            # a copy is the caller's to edit, and the cache keeps its value
+    assert load_minilm()["encoder.layer.0.attention.self.query.weight"][0, 0] == w[0, 0] != own[0, 0]
 
 
 def test_missing_package_is_a_clear_import_error(monkeypatch):

@@ -19,7 +19,8 @@ __version__ = "0.1.0"
 
 # Presentation (matplotlib, ipywidgets) loads only when a chapter asks for it.
 _BOOK_NAMES = ("Explorer", "Param", "explore", "use_book_style", "BOOK_COLORS", "plot_linear_map",
-               "naive_matmul", "matmul_op_count", "MatmulOps")
+               "naive_matmul", "matmul_op_count", "MatmulOps", "attention_heatmap",
+               "query_weights_figure", "loglog_costs", "gan_histogram")
 
 
 def __getattr__(name: str):

@@ -76,6 +76,11 @@ class Param:
                    for v in values)
 
     @property
+    def labels(self) -> tuple[str, ...]:
+        """How each value is shown beside the control."""
+        return self._labels
+
+    @property
     def is_slider(self) -> bool:
         return self.numeric_values(self.values)
 
@@ -180,7 +185,7 @@ class Explorer:
         for name, p in self.params.items():
             label = html.escape(p.label or name)
             if p.is_slider:
-                shown = html.escape(p._labels[p.default_index])
+                shown = html.escape(p.labels[p.default_index])
                 parts.append(
                     f'<label class="llmx-control"><span>{label}</span>'
                     f'<input type="range" data-param="{html.escape(name)}" min="0" '
@@ -191,7 +196,7 @@ class Explorer:
             else:
                 options = "".join(
                     f'<option value="{i}"{" selected" if i == p.default_index else ""}>{html.escape(lab)}</option>'
-                    for i, lab in enumerate(p._labels)
+                    for i, lab in enumerate(p.labels)
                 )
                 parts.append(
                     f'<label class="llmx-control"><span>{label}</span>'
@@ -204,7 +209,7 @@ class Explorer:
         shape = [len(p.values) for p in self.params.values()]
         start = self.frames[int(np.ravel_multi_index(self.default_index, shape))]
         payload = {
-            "params": [{"name": n, "labels": list(p._labels)} for n, p in self.params.items()],
+            "params": [{"name": n, "labels": list(p.labels)} for n, p in self.params.items()],
             "shape": shape,
             "frames": self.frames,
             "alt": self.alt,
@@ -233,7 +238,7 @@ class Explorer:
 
         controls = {}
         for name, p in self.params.items():
-            options = list(zip(p._labels, p.values))
+            options = list(zip(p.labels, p.values))
             value = p.values[p.default_index]
             if p.is_slider:
                 controls[name] = widgets.SelectionSlider(
