@@ -28,6 +28,12 @@ def _object_to_float(arr: np.ndarray, name: str) -> np.ndarray:
         ) from None
 
 
+def _short(value) -> str:
+    """``repr(value)``, cut short for integers with hundreds of digits."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:12]}...{text[-4:]} ({len(text)} characters)"
+
+
 def _as_real(value, name: str, kind: str) -> float:
     """A real scalar (not bool) as a float, or a TypeError/ValueError naming ``name``."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -35,7 +41,7 @@ def _as_real(value, name: str, kind: str) -> float:
     try:
         return float(value)
     except OverflowError:
-        raise ValueError(f"{name} must be a {kind} within the float range, got {value!r}") from None
+        raise ValueError(f"{name} must be a {kind} within the float range, got {_short(value)}") from None
 
 
 def as_float_array(
@@ -90,7 +96,7 @@ def check_positive(value, name: str, *, integer: bool = False) -> float | int:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be a positive integer, got {value!r}")
         if value <= 0:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            raise ValueError(f"{name} must be a positive integer, got {_short(value)}")
         return int(value)
     x = _as_real(value, name, "positive number")
     if not np.isfinite(x) or x <= 0:

@@ -53,7 +53,8 @@ def _check_bracket(a, b) -> tuple[float, float]:
         try:
             value = float(value)
         except OverflowError:
-            raise ValueError(f"{name} must be finite (within the float range), got {value!r}") from None
+            raise ValueError(f"{name} must be finite (within the float range), got an integer of "
+                             f"{len(str(abs(value)))} digits") from None
         if not math.isfinite(value):
             raise ValueError(f"{name} must be finite, got {value!r}")
         ends.append(value)
