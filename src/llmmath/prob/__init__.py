@@ -2,6 +2,8 @@
 
 from .softmax import softmax, log_softmax, logsumexp, cross_entropy
 from .masked import masked_softmax
+from .information import entropy, kl_divergence, distribution_cross_entropy
+from .sampling import top_k_filter, top_p_filter, sample_next
 
 __all__ = [
     "softmax",
@@ -9,4 +11,10 @@ __all__ = [
     "logsumexp",
     "cross_entropy",
     "masked_softmax",
+    "entropy",
+    "kl_divergence",
+    "distribution_cross_entropy",
+    "top_k_filter",
+    "top_p_filter",
+    "sample_next",
 ]
