@@ -100,11 +100,11 @@ class NGramModel:
     >>> from llmmath import NGramModel
     >>> lm = NGramModel(2, smoothing="kneser-ney").fit([["a", "b"], ["a", "c"], ["b"]])
     >>> lm.vocab
-    ('a', 'b', '</s>', 'c', '<unk>')
+    ('</s>', 'a', 'b', 'c', '<unk>')
     >>> round(float(lm.next_distribution(["a"]).sum()), 12)
     1.0
     >>> round(lm.prob("b", ["a"]), 4), round(lm.prob("zebra", ["a"]), 4)
-    (0.3733, 0.0533)
+    (0.4111, 0.0222)
     """
 
     def __init__(self, n: int, smoothing: str = "add-k", k: float = 1.0, discount=None, lambdas=None):
