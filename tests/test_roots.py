@@ -205,7 +205,7 @@ BAD_INPUTS = [
     pytest.param(bisection, (sq2, 0.0, True), {}, TypeError, r"\bb must be a real number", id="b-bool"),
     pytest.param(bisection, (lambda x: math.log(x) if x > 0 else NAN, 0.0, 2.0), {}, ValueError,
                  r"f returned nan at x=0.0", id="f-nan-at-a"),
-    pytest.param(bisection, (lambda x: np.array([x, x]), 0.0, 2.0), {}, ValueError, r"f must return a scalar",
+    pytest.param(bisection, (lambda x: np.array([x, x]), 0.0, 2.0), {}, ValueError, r"f must return a finite scalar",
                  id="f-vector"),
     pytest.param(bisection_iterations, (0.0, 1.0, 0.0), {}, ValueError, r"tol must be a positive",
                  id="iterations-tol-zero"),

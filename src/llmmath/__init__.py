@@ -17,10 +17,20 @@ from .prob import *  # noqa: F403
 
 __version__ = "0.1.0"
 
-# Presentation (matplotlib, ipywidgets) loads only when a chapter asks for it.
-_BOOK_NAMES = ("Explorer", "Param", "explore", "use_book_style", "BOOK_COLORS", "plot_linear_map",
-               "naive_matmul", "matmul_op_count", "MatmulOps", "attention_heatmap",
-               "query_weights_figure", "loglog_costs", "gan_histogram")
+# Presentation (matplotlib, ipywidgets) loads only when a chapter asks for it. Its
+# names are read from llmmath/book/__init__.py's __all__ without importing it.
+def _book_names() -> tuple[str, ...]:
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse((Path(__file__).parent / "book" / "__init__.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise ImportError("llmmath/book/__init__.py must define __all__ as a literal list")
+
+
+_BOOK_NAMES = _book_names()
 
 
 def __getattr__(name: str):

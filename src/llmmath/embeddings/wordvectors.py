@@ -32,7 +32,7 @@ class WordVectors:
     vectors : array_like, shape (n, d)
         Finite non-zero vectors, row ``i`` for ``words[i]``. float32 stays
         float32. They are copied and the copy is read-only, so that editing
-        the caller's array later cannot leave :attr:`unit` stale.
+        the caller's array later cannot leave ``unit`` stale.
 
     Examples
     --------

@@ -1,12 +1,14 @@
 """Linear algebra (Part I): vectors and norms, linear maps, orthogonality, least squares, decompositions.
 
-Modules: :mod:`~llmmath.linalg.scaling` (power-of-two scaling, the guard of
-every norm), :mod:`~llmmath.linalg.vectors` (unit vectors, cosines),
-:mod:`~llmmath.linalg.matrices` (maps of the plane, signed area, homogeneous
-coordinates, the cost of a product), :mod:`~llmmath.linalg.orthogonality`
-(Gram-Schmidt, Householder QR, projections), :mod:`~llmmath.linalg.lstsq`
-(least squares), :mod:`~llmmath.linalg.conditioning` (test matrices) and
-:mod:`~llmmath.linalg.decompositions` (PCA, low rank, power iteration).
+Modules: ``scaling`` (power-of-two scaling, the guard of
+every norm), ``vectors`` (unit vectors, cosines),
+``matrices`` (maps of the plane, signed area, homogeneous
+coordinates, the cost of a product), ``orthogonality``
+(Gram-Schmidt, Householder QR, projections), ``lstsq``
+(least squares), ``lu`` (LU and triangular solves),
+``pinv`` (rank, null space, pseudoinverse),
+``conditioning`` (test matrices) and
+``decompositions`` (PCA, low rank, power iteration).
 """
 
 from .scaling import pow2_scale
