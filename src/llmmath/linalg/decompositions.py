@@ -86,7 +86,10 @@ def pca(X, n_components: int) -> PCAResult:
     :math:`i`-th. They are computed from the SVD of the centred data,
     :math:`\mathbf{X}_c = \mathbf{U}\boldsymbol{\Sigma}\mathbf{V}^\top`, whose
     :math:`\mathbf{V}` is :math:`\mathbf{W}` with
-    :math:`\lambda_i = \sigma_i^2/(n-1)`, never from
+    :math:`\lambda_i = \sigma_i^2/(n-1)` (for tall data, :math:`n > d`, from the
+    SVD of the :math:`d \times d` triangular factor of a Householder QR of
+    :math:`\mathbf{X}_c`, which has the same singular values and right singular
+    vectors and is cheaper than a full SVD), never from
     :math:`\mathbf{X}_c^\top\mathbf{X}_c`: forming that product squares the
     condition number, and eigenvalues below :math:`u\,\lambda_1` (singular
     values below :math:`\sqrt{u}\,\sigma_1`) are lost to rounding, as the
@@ -132,6 +135,12 @@ def pca(X, n_components: int) -> PCAResult:
     Xs = np.divide(X, scale, dtype=np.float64)
     mean_s = Xs.mean(axis=0)
     Xs -= mean_s                                        # centred, in units of 2**e
+    if n > d:
+        # The trick for tall data: with X_c = Q R (Householder), X_c and the d x d factor R
+        # have the same singular values and right singular vectors, so the SVD of R is the
+        # SVD we want, without forming the n x d factor U. Householder QR is backward
+        # stable: nothing is squared, unlike X_c^T X_c.
+        Xs = np.linalg.qr(Xs, mode="r")
     _, s, vt = scipy.linalg.svd(Xs, full_matrices=False, check_finite=False)
     power = s**2                                        # (n - 1) * variances / 4**e
     ratio = power[:k] / power.sum() if power[0] > 0 else np.zeros(k)
