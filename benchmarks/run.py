@@ -476,6 +476,10 @@ BENCHES: dict[str, Callable[[], list[Row]]] = {
     "bisection": bench_bisection,
 }
 
+import bench_nn  # noqa: E402  (Part IV rows: MiniLM.encode and row-blocked attention)
+
+BENCHES.update(bench_nn.benches(Row, interleaved, _peak_bytes, _blas_threads()))
+
 
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")

@@ -101,3 +101,30 @@ BAD = [
 def test_bad_input(model, call, exc, match):
     with pytest.raises(exc, match=match):
         call(model)
+
+
+def test_benchmark_rows_run_on_tiny_sizes():
+    # benchmarks/bench_nn.py's rows, once each on small inputs: their correctness checks must hold.
+    pytest.importorskip("sentence_transformers")
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    sys.path.insert(0, str(bench))
+    try:
+        spec = importlib.util.spec_from_file_location("llmmath_bench_run_nn", bench / "run.py")
+        run = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = run  # dataclasses look their module up there
+        spec.loader.exec_module(run)
+        import bench_nn
+
+        rows = bench_nn.bench_minilm(run.Row, run.interleaved, 1, n_sentences=4, repeats=1, min_time=0.0)
+        rows += bench_nn.bench_blocked_attention(run.Row, run.interleaved, run._peak_bytes, 1, n=256, d=16,
+                                                 block_rows=32, repeats=1, min_time=0.0)
+    finally:
+        sys.path.remove(str(bench))
+    assert [r.name for r in rows] == ["minilm encode", "blocked attention"]
+    for row in rows:
+        assert row.checks and not row.failed_checks, (row.name, row.failed_checks)
+    assert "minilm" in run.BENCHES and "blocked attention" in run.BENCHES
