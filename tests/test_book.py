@@ -89,3 +89,78 @@ def test_chapter_one_prints_its_analogy_accuracy(built_book):
     text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
     assert re.search(r"[Oo]verall analogy accuracy.{0,120}?:\s*(0\.\d+|1\.0+|\d+(\.\d+)?\s*%)", text), \
         "chapter 1 must print its overall analogy accuracy"
+
+
+# --------------------------------------------------------------------------
+# The chapter template, on the built pages (see book/authoring.md).
+
+COLUMN_PX = 670
+MIN_TEXT_PX = 9.0
+
+
+@pytest.fixture(scope="module")
+def html_dir(request) -> Path:
+    """The built book's html folder (LLMMATH_BOOK_HTML points at one built elsewhere)."""
+    import os
+
+    given = os.environ.get("LLMMATH_BOOK_HTML")
+    if given:
+        return Path(given)
+    built = request.getfixturevalue("built_book")
+    if built["returncode"] != 0:
+        pytest.fail("the book did not build")
+    return built["html"]
+
+
+def _chapter_pages(html: Path) -> list[Path]:
+    return sorted((html / "notebooks").glob("*.html"))
+
+
+def _output_images(page: Path) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    outputs = re.findall(r'<div class="cell_output[^"]*"[^>]*>(.*?)</div>\s*</div>\s*</div>', text, re.S)
+    return re.findall(r'<img[^>]+src="([^"]+)"', " ".join(outputs))
+
+
+def test_figures_are_svg_designed_for_the_column(html_dir):
+    problems = []
+    for page in _chapter_pages(html_dir):
+        for src in _output_images(page):
+            if src.startswith("data:"):
+                continue
+            if not src.endswith(".svg"):
+                problems.append(f"{page.name}: {src} is not SVG")
+                continue
+            svg = (page.parent / src).resolve().read_text(encoding="utf-8")
+            width_pt = float(re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"', svg).group(1))
+            width_px = width_pt * 4 / 3
+            scale = min(1.0, COLUMN_PX / width_px)
+            if width_px > COLUMN_PX + 30:
+                problems.append(f"{page.name}: {src} is {width_px:.0f} px wide (column {COLUMN_PX})")
+            sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(?:[a-z]+\s+)*([\d.]+)px", svg)]
+            if sizes and min(sizes) * 4 / 3 * scale < MIN_TEXT_PX - 0.05:
+                problems.append(f"{page.name}: {src} has text of {min(sizes) * 4 / 3 * scale:.1f} px")
+            background = re.search(r'<g id="patch_1">\s*<path[^>]*style="fill:\s*(#[0-9a-fA-F]{6})', svg)
+            if background:
+                problems.append(f"{page.name}: {src} has an opaque background {background.group(1)}")
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_the_claims_index_is_generated_from_the_chapters(html_dir):
+    page = (html_dir / "book" / "claims.html").read_text(encoding="utf-8")
+    n_boxes = sum(p.read_text(encoding="utf-8").count("admonition claim") for p in _chapter_pages(html_dir))
+    assert n_boxes >= 1, "no chapter has a claim box"
+    assert page.count('class="llmmath-claim"') == n_boxes, "the index does not list every claim box"
+    assert "(missing" not in page, "a claim box has no **Verdict:** line"
+    assert page.count("the cell that checks it") == n_boxes
+
+
+def test_pages_name_articles_by_title_not_file_name(html_dir):
+    offenders = [p.name for p in _pages(html_dir)
+                 if re.search(r"\d{3}_[0-9a-f]{16}\.txt", p.read_text(encoding="utf-8"))]
+    assert not offenders, offenders
+
+
+def test_the_bibliography_list_has_valid_roles(html_dir):
+    page = (html_dir / "book" / "bibliography.html").read_text(encoding="utf-8")
+    assert 'role="list" class="citation-list"' not in page
