@@ -34,6 +34,8 @@ BOOK_TEST_TIMEOUT_S = 2400
 # A hidden folder holding Markdown, made in the book's root while the book builds: the
 # build must ignore it as it must ignore .pytest_cache, .hypothesis, .github or a venv.
 HIDDEN_PROBE = ROOT / ".llmmath-hidden-probe"
+# Files whose every test needs executed chapters or the built book.
+BOOK_TEST_FILES = ("test_notebooks.py", "test_book.py", "test_browser.py")
 
 # Property tests are derandomized (which also means no example database) so that a run is
 # reproducible and CI cannot flake.
@@ -47,10 +49,11 @@ def pytest_collection_modifyitems(config, items):
         used = set(getattr(item, "fixturenames", ()))
         if item.path.name == "test_browser.py":
             item.add_marker(pytest.mark.browser)
-        if used & {"executed_notebooks", "built_book"} or item.path.name == "test_notebooks.py":
+        # By file too: a test may reach the book through request.getfixturevalue.
+        if used & {"executed_notebooks", "built_book"} or item.path.name in BOOK_TEST_FILES:
             item.add_marker(pytest.mark.notebook)
             item.add_marker(pytest.mark.timeout(BOOK_TEST_TIMEOUT_S))
-        if "built_book" in used:
+        if "built_book" in used or item.path.name in ("test_book.py", "test_browser.py"):
             item.add_marker(pytest.mark.slow)
 
 
