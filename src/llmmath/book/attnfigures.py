@@ -14,6 +14,7 @@ def attention_heatmap(ax, weights, tokens, title: str = "", vmax: float | None =
     """Draw an (n, n) attention matrix: row = query, column = key."""
     w = np.asarray(weights)
     im = ax.imshow(w, cmap="viridis", vmin=0, vmax=w.max() if vmax is None else vmax, aspect="equal")
+    ax.grid(False)
     n = len(tokens)
     if labels:
         ax.set_xticks(range(n), tokens, rotation=90, fontsize=7)
