@@ -17,6 +17,7 @@ from llmmath import (
     bisection_iterations,
     conditioned_matrix,
     cosine_similarity,
+    cross_entropy,
     gradient_descent,
     gram_schmidt,
     grid_lines,
@@ -67,6 +68,7 @@ BAD = [
     pytest.param(cosine_similarity, (TD, TD), TypeError, r"a must be an array of real numbers, got dtype timedelta64", id="cosine-timedelta"),
     pytest.param(unit_rows, (np.array(["2020-01-01"], dtype="datetime64[D]"),), TypeError, r"x must be an array of real numbers", id="unit-datetime"),
     pytest.param(softmax, ("123",), TypeError, r"x must be array-like of real numbers, got the string", id="softmax-str"),
+    pytest.param(cross_entropy, (np.zeros((3, 2)), TD - TD), TypeError, r"targets must be integer class indices", id="ce-timedelta-targets"),
     pytest.param(pca, ([[1, 2], [3, None]], 1), TypeError, r"X must be an array of real numbers, got an element None", id="pca-None-element"),
     # Numbers too large for a float, named (not numpy's "ufunc 'isfinite' not supported").
     pytest.param(grid_lines, (HUGE,), ValueError, r"extent must be a positive number within the float range", id="grid-extent-huge-int"),

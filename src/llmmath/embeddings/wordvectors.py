@@ -175,7 +175,7 @@ class WordVectors:
         """
         k = check_positive(k, "k", integer=True)
         ia, ib, ic = self.id(a), self.id(b), self.id(c)
-        target = unit_rows(self.unit[ib] - self.unit[ia] + self.unit[ic], "target")
+        target = unit_rows(self.unit[ib] - self.unit[ia] + self.unit[ic], "the offset b - a + c")
         return self._best(self.unit @ target, k, {ia, ib, ic})
 
     def _folded_index(self, restrict_vocab: int) -> dict[str, int]:

@@ -220,7 +220,7 @@ def cross_entropy(logits, targets) -> float:
     """
     z = as_float_array(logits, "logits", min_ndim=1)
     t = np.asarray(targets)
-    if not np.issubdtype(t.dtype, np.integer):
+    if t.dtype.kind not in "iu":   # timedelta64 is an integer subtype to numpy, not a class index
         raise TypeError(f"targets must be integer class indices, got dtype {t.dtype}")
     if t.shape != z.shape[:-1]:
         raise ValueError(
