@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from _helpers import PROPERTY
-from llmmath.linalg.linsys import (
+from llmmath.linalg import (
     conditioned_matrix,
     gram_schmidt,
     lstsq_normal,

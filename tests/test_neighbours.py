@@ -245,10 +245,13 @@ def test_nearest_neighbours_bad_inputs(args, error, match):
 def test_partial_selection_equals_a_stable_sort_even_with_ties(rows, cols, levels, seed):
     # The fast selection behind nearest_neighbours must pick exactly what a full stable
     # sort picks, in the same order, including when many distances are equal.
-    from llmmath.embeddings.neighbours import _k_smallest
+    from llmmath.embeddings import top_k_indices
 
     rng = np.random.default_rng(seed)
     D = rng.integers(0, levels + 1, size=(rows, cols)).astype(float)
     D[:, rng.integers(cols)] = np.inf                 # the diagonal of a distance block
     for k in range(1, cols):
-        np.testing.assert_array_equal(_k_smallest(D, k), np.argsort(D, axis=1, kind="stable")[:, :k])
+        np.testing.assert_array_equal(top_k_indices(D, k, largest=False),
+                                      np.argsort(D, axis=1, kind="stable")[:, :k])
+        # The largest, by the same rule: ties to the lower index.
+        np.testing.assert_array_equal(top_k_indices(D, k), np.argsort(-D, axis=1, kind="stable")[:, :k])
