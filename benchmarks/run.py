@@ -480,6 +480,10 @@ import bench_nn  # noqa: E402  (Part IV rows: MiniLM.encode and row-blocked atte
 
 BENCHES.update(bench_nn.benches(Row, interleaved, _peak_bytes, _blas_threads()))
 
+import bench_lm  # noqa: E402  (Part II rows: n-gram models vs nltk.lm, the neural LM vs PyTorch)
+
+BENCHES.update(bench_lm.rows(Row))
+
 
 def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")

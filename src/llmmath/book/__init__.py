@@ -9,6 +9,7 @@ from .style import BOOK_COLORS, use_book_style
 from .figures import plot_linear_map
 from .demos import naive_matmul, matmul_op_count, MatmulOps
 from .attnfigures import attention_heatmap, query_weights_figure, loglog_costs, gan_histogram
+from .lmfigures import ProgressBar, plot_zipf, plot_next_word
 
 __all__ = [
     "BOOK_COLORS",
@@ -24,4 +25,7 @@ __all__ = [
     "query_weights_figure",
     "loglog_costs",
     "gan_histogram",
+    "ProgressBar",
+    "plot_zipf",
+    "plot_next_word",
 ]

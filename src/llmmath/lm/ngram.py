@@ -77,7 +77,9 @@ class NGramModel:
         The order, :math:`n \ge 1` (1: unigram, 2: bigram, ...).
     smoothing : {"add-k", "kneser-ney", "interpolated"}, default "add-k"
     k : float, default 1.0
-        The pseudo-count of add-k, :math:`k > 0`.
+        The pseudo-count of add-k, :math:`k > 0`. It is used only when
+        probabilities are computed, so it may be changed after :meth:`fit`
+        (as when it is tuned on validation text).
     discount : float or sequence of n floats, optional
         Kneser-Ney discounts :math:`0 \le D < 1`, one per context length
         :math:`0, \dots, n-1` (a single float: the same for all). By default
@@ -218,7 +220,16 @@ class NGramModel:
         return np.clip(out, 0.05, 0.95)
 
     def _count_of(self, j: int, ctx: np.ndarray, w: np.ndarray) -> np.ndarray:
-        at = _lookup(self._pairs[j], np.where(ctx >= 0, ctx * len(self.vocab) + w, -1))
+        V = len(self.vocab)
+        if len(w) == V and len(ctx) and ctx[0] == ctx[-1] and np.array_equal(w, np.arange(V)):
+            # One context and every word (next_distribution): the context's counts are one
+            # contiguous run of the sorted codes, found with two binary searches.
+            out, c = np.zeros(V), int(ctx[0])
+            if c >= 0:
+                lo, hi = np.searchsorted(self._pairs[j], [c * V, (c + 1) * V])
+                out[self._pairs[j][lo:hi] - c * V] = self._counts[j][lo:hi]
+            return out
+        at = _lookup(self._pairs[j], np.where(ctx >= 0, ctx * V + w, -1))
         return np.where(at >= 0, self._counts[j][np.maximum(at, 0)], 0.0)
 
     def _ml_levels(self, ctx: list[np.ndarray], w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
