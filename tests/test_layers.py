@@ -148,3 +148,14 @@ BAD = [
 def test_bad_input(func, args, exc, match):
     with pytest.raises(exc, match=match):
         func(*args)
+
+
+@PROPERTY
+@given(float_arrays((4, 6), bound=1e300), float_arrays((4, 6), bound=1.0))
+def test_masked_softmax_is_the_softmax_of_the_allowed_entries(x, u):
+    mask = u > 0
+    mask[:, 0] = True  # every row keeps one entry
+    p = masked_softmax(x, mask)
+    assert np.all(p[~mask] == 0.0) and np.isfinite(p).all()
+    for row, m, q in zip(x, mask, p):
+        np.testing.assert_allclose(q[m], softmax(row[m]), rtol=1e-12, atol=1e-300)
