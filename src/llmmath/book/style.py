@@ -26,6 +26,10 @@ BOOK_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9",
 def use_book_style() -> None:
     """Set matplotlib's defaults for the book (call once at the top of a chapter).
 
+    Also prints numpy scalars as plain numbers (``0.5``, not numpy 2's
+    ``np.float64(0.5)``): easier to read in outputs, and what myst-nb's
+    ``{glue:text}`name:.3f``` needs to apply a format to a glued numpy scalar.
+
     Examples
     --------
     >>> from llmmath import use_book_style
@@ -54,6 +58,9 @@ def use_book_style() -> None:
         "legend.frameon": False,
         "image.cmap": "viridis",
     })
+    import numpy as np
+
+    np.set_printoptions(legacy="1.25")
     _inline_svg()
 
 
