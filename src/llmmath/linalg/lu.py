@@ -32,7 +32,7 @@ def lu(A, pivoting: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     .. math:: \mathbf{A} = \mathbf{P}\mathbf{L}\mathbf{U},
 
     :math:`\mathbf{P}` a permutation matrix, :math:`\mathbf{L}` unit lower triangular and
-    :math:`\mathbf{U}` upper triangular, the convention of :func:`scipy.linalg.lu`. Step
+    :math:`\mathbf{U}` upper triangular, the convention of ``scipy.linalg.lu``. Step
     :math:`k` picks the pivot row :math:`p = \arg\max_{i \ge k} |u_{ik}|` (with
     ``pivoting``), swaps it into row :math:`k`, and subtracts
     :math:`\ell_{ik} = u_{ik} / u_{kk}` times row :math:`k` from each row :math:`i > k`:

@@ -37,7 +37,7 @@ def numerical_rank(A, rcond: float | None = None) -> int:
     r"""The number of singular values above :math:`\text{rcond}\cdot\sigma_1`.
 
     The default tolerance is numpy's, :math:`\max(m, n)\,\varepsilon_{\text{mach}}\,\sigma_1`,
-    so the result agrees with :func:`numpy.linalg.matrix_rank`.
+    so the result agrees with ``numpy.linalg.matrix_rank``.
 
     Examples
     --------

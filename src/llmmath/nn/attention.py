@@ -111,7 +111,7 @@ _BLOCK_ELEMENTS = 1 << 15
 
 
 def _softmax_rows_inplace(scores: np.ndarray, allowed: np.ndarray | None, causal: bool) -> None:
-    r"""Overwrite ``scores`` (..., n_q, n_k) by :func:`llmmath.masked_softmax` of its rows.
+    r"""Overwrite ``scores`` (..., n_q, n_k) by :func:`llmmath.prob.masked_softmax` of its rows.
 
     One block of query rows at a time (cache blocking). The causal mask
     :math:`j \le i` is built per block instead of as an (n_q, n_k) array, and
@@ -146,7 +146,7 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
 
     where the softmax acts on each row and :math:`M_{ij}` is 0 where query
     :math:`i` may attend to key :math:`j` and :math:`-\infty` where it may
-    not (computed by :func:`llmmath.masked_softmax`). Each row of
+    not (computed by :func:`llmmath.prob.masked_softmax`). Each row of
     :math:`\mathbf{A}` is a probability vector, so each output row is a convex
     combination of the rows of :math:`\mathbf{V}`.
 

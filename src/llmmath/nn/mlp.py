@@ -154,7 +154,7 @@ class MLP:
         Returns
         -------
         numpy.ndarray, shape (N, d_L)
-            :math:`\mathbf{Z}_L`; apply :func:`llmmath.softmax` for probabilities.
+            :math:`\mathbf{Z}_L`; apply :func:`llmmath.prob.softmax` for probabilities.
         """
         return self._forward(self._check_X(X))[-1]
 

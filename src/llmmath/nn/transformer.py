@@ -33,7 +33,7 @@ def encoder_layer(x, params: dict, n_heads: int, key_mask=None, eps: float = 1e-
     ----------
     x : array_like, shape (..., n, d_model)
     params : dict
-        The arrays named in :data:`ENCODER_LAYER_KEYS`: attention projections
+        The arrays named in ``ENCODER_LAYER_KEYS``: attention projections
         ``w_q, w_k, w_v, w_o`` ``(d_model, d_model)`` with biases; the
         feed-forward ``w_1`` ``(d_ff, d_model)``, ``b_1`` ``(d_ff,)``, ``w_2``
         ``(d_model, d_ff)``, ``b_2`` ``(d_model,)``; the two layer norms'

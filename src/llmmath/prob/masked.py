@@ -28,7 +28,7 @@ def masked_softmax(x, mask=None, axis: int = -1) -> np.ndarray:
     forbidden entries, computed without ever forming :math:`-\infty`. The
     forbidden entries are first overwritten with :math:`m` (so that the row
     maximum, and hence the shift, is that of the allowed entries), the row goes
-    through :func:`llmmath.softmax`, and the forbidden entries are then set to
+    through :func:`llmmath.prob.softmax`, and the forbidden entries are then set to
     zero and the row renormalised: the common factor
     :math:`1/\sum_{\text{all}}` cancels, leaving the formula above to a few
     ulps.
@@ -39,7 +39,7 @@ def masked_softmax(x, mask=None, axis: int = -1) -> np.ndarray:
         Finite scores. float32 stays float32.
     mask : array_like of bool, optional
         Broadcastable to ``x``'s shape; True means allowed. None allows all
-        (plain :func:`llmmath.softmax`).
+        (plain :func:`llmmath.prob.softmax`).
     axis : int, default -1
         The axis that sums to one.
 
