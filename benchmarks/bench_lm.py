@@ -35,7 +35,7 @@ def _ngrams(sentences, n):
 
 
 def bench_ngram(Row, n: int = 3, n_train: int | None = None, n_test: int | None = None,
-                repeats: int = 2) -> list:
+                repeats: int = 3) -> list:
     """add-one n-gram fit + test perplexity, llmmath vs nltk.lm (see the module docstring)."""
     from nltk.lm import Laplace, Vocabulary
     from nltk.lm.counter import NgramCounter

@@ -34,6 +34,7 @@ What this module does, in order (each step documented where it happens):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -322,19 +323,34 @@ def load_shakespeare() -> Corpus:
                   works={s: tuple(v) for s, v in names.items()})
 
 
+class _Checked(list):
+    """A list of sentences that :func:`_check_sentences` has already checked."""
+
+
 def _check_sentences(sentences, name: str = "sentences") -> list[Sequence[str]]:
+    """The sentences as a list, each a list or tuple of str tokens without ``<s>``.
+
+    Per sentence the checks are C-speed (``type``, ``in``); the token types are
+    checked once over the set of distinct tokens.
+    """
+    if isinstance(sentences, _Checked):
+        return sentences
     if isinstance(sentences, str):
         raise TypeError(f"{name} must be an iterable of token lists, got a str; tokenize it first")
-    out = []
-    for i, s in enumerate(sentences):
-        if isinstance(s, str) or not isinstance(s, Sequence):
+    out = _Checked(sentences)
+    for i, s in enumerate(out):
+        if type(s) not in (list, tuple) and (isinstance(s, str) or not isinstance(s, Sequence)):
             raise TypeError(f"{name}[{i}] must be a list of str tokens, got {type(s).__name__}")
-        for tok in s:
-            if not isinstance(tok, str):
-                raise TypeError(f"{name}[{i}] must contain str tokens, got {tok!r}")
-            if tok == BOS:
-                raise ValueError(f"{name}[{i}] contains the padding token {BOS!r}, which is added, never given")
-        out.append(s)
+        if BOS in s:
+            raise ValueError(f"{name}[{i}] contains the padding token {BOS!r}, which is added, never given")
+    try:
+        distinct = set().union(*out) if out else set()
+    except TypeError as exc:  # an unhashable token
+        raise TypeError(f"{name} must contain str tokens only ({exc})") from None
+    bad = [t for t in distinct if not isinstance(t, str)]
+    if bad:
+        i = next(i for i, s in enumerate(out) if any(not isinstance(t, str) for t in s))
+        raise TypeError(f"{name}[{i}] must contain str tokens, got {bad[0]!r}")
     return out
 
 
@@ -367,7 +383,7 @@ def vocabulary(sentences: Iterable[Sequence[str]], max_size: int | None = None,
     if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
                                  or max_size < 2):
         raise ValueError(f"max_size must be an integer >= 2 (room for </s> and <unk>), got {max_size!r}")
-    counts = Counter(tok for s in sentences for tok in s)
+    counts = Counter(itertools.chain.from_iterable(sentences))
     counts[EOS] += len(sentences)
     counts.setdefault(UNK, 0)
     special = {EOS, UNK}

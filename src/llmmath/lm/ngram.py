@@ -47,6 +47,7 @@ sorted arrays of ``context_id * |V| + word`` codes and are found with
 
 from __future__ import annotations
 
+import itertools
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -137,14 +138,17 @@ class NGramModel:
     def _encode(self, sentences) -> tuple[np.ndarray, np.ndarray]:
         """Padded id stream and the positions of the predicted tokens."""
         sentences = _check_sentences(sentences)
-        idx, unk, bos, pad = self._index, self._index[UNK], len(self.vocab), self.n - 1
-        eos = self._index[EOS]
-        stream = []
-        for s in sentences:
-            stream.extend([bos] * pad)
-            stream.extend(idx.get(t, unk) for t in s)
-            stream.append(eos)
-        seq = np.asarray(stream, dtype=np.int64)
+        unk, bos, pad = self._index[UNK], len(self.vocab), self.n - 1
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+        flat = itertools.chain.from_iterable(sentences)
+        ids = np.fromiter(map(self._index.get, flat, itertools.repeat(unk)), dtype=np.int64,
+                          count=int(lengths.sum()))
+        # Sentence i fills pad + L_i + 1 slots: pad <s>, its tokens, one </s>.
+        ends = np.cumsum(lengths + pad + 1)                  # one past each </s>
+        seq = np.full(int(ends[-1]) if len(ends) else 0, bos, dtype=np.int64)
+        seq[ends - 1] = self._index[EOS]
+        first = ends - lengths - 1                           # where each sentence's tokens start
+        seq[np.repeat(first - np.cumsum(lengths) + lengths, lengths) + np.arange(len(ids))] = ids
         predicted = np.flatnonzero(seq != bos) if pad else np.arange(len(seq))
         return seq, predicted
 
