@@ -148,7 +148,8 @@ def test_figures_are_svg_designed_for_the_column(html_dir):
 
 def test_the_claims_index_is_generated_from_the_chapters(html_dir):
     page = (html_dir / "book" / "claims.html").read_text(encoding="utf-8")
-    n_boxes = sum(p.read_text(encoding="utf-8").count("admonition claim") for p in _chapter_pages(html_dir))
+    n_boxes = sum(len(re.findall(r'class="[^"]*\bclaim\b[^"]*admonition', p.read_text(encoding="utf-8")))
+                  for p in _chapter_pages(html_dir))
     assert n_boxes >= 1, "no chapter has a claim box"
     assert page.count('class="llmmath-claim"') == n_boxes, "the index does not list every claim box"
     assert "(missing" not in page, "a claim box has no **Verdict:** line"

@@ -265,7 +265,7 @@ def test_nothing_scrolls_sideways_on_a_phone(browser, server, path):
         width = page.evaluate("document.documentElement.scrollWidth")
         wide = page.evaluate("""() => Array.from(document.querySelectorAll('.bd-article *'))
               .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
-                            && !el.closest('div.math, pre, .highlight, .table-wrapper, .output_html, '
+                            && !el.closest('div.math, pre, .highlight, .table-wrapper, table, .output_html, '
                                            + 'mjx-container, .llmx-scrolls'))
               .slice(0, 5).map(el => el.tagName + '.' + el.className + ': '
                                + (el.textContent || '').trim().slice(0, 50))""")

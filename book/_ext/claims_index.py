@@ -45,8 +45,10 @@ def _is_code_cell(node) -> bool:
 
 def _verdict(box) -> tuple[str, nodes.paragraph | None]:
     for para in box.findall(nodes.paragraph):
-        if para.children and isinstance(para.children[0], nodes.strong) and VERDICT.match(
-                para.children[0].astext() + " "):
+        # myst may start a paragraph with an empty text node
+        children = [c for c in para.children if not (isinstance(c, nodes.Text) and not c.astext().strip())]
+        if children and isinstance(children[0], nodes.strong) and VERDICT.match(
+                children[0].astext() + " "):
             text = para.astext()
             return VERDICT.sub("", text, count=1).strip(), para
     return "", None

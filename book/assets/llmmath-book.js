@@ -46,7 +46,7 @@
   function markScrollers() {
     var boxes = document.querySelectorAll(
       ".bd-article div.math, .bd-article .highlight pre, .bd-article .output pre, " +
-      ".bd-article .table-wrapper, .bd-article .cell_output .output_html");
+      ".bd-article .table-wrapper, .bd-article table, .bd-article .cell_output .output_html");
     boxes.forEach(function (box) {
       var scrolls = box.scrollWidth > box.clientWidth + 1;
       box.classList.toggle("llmx-scrolls", scrolls);

@@ -44,9 +44,10 @@ def use_book_style() -> None:
         "axes.facecolor": "none",
         "svg.fonttype": "none",          # text stays text: smaller files, searchable, checkable
         "svg.hashsalt": "llmmath",       # the same SVG on every run
-        "legend.fontsize": 9,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 9,
+        # 10 pt, so that exponents in tick labels (10^-8: 70 % size) stay >= 9 px
+        "legend.fontsize": 10,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
         "axes.titlesize": 10,
         "axes.labelsize": 10,
         "axes.grid": True,
