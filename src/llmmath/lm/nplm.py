@@ -253,7 +253,12 @@ class NeuralLM:
             m += (1 - b1) * grad
             v *= b2
             v += (1 - b2) * grad * grad
-            self.params[name] -= (lr / c1) * m / (np.sqrt(v) / c2 + eps)
+            denom = np.sqrt(v)                               # in place from here on:
+            denom /= c2                                      # no full-size temporaries
+            denom += eps
+            np.divide(m, denom, out=denom)
+            denom *= lr / c1
+            self.params[name] -= denom
         return loss
 
     def fit(self, sentences: Iterable[Sequence[str]], epochs: int = 1, batch_size: int = 256,
