@@ -45,6 +45,9 @@ serve: book
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 lab: setup
+	@echo "Opening the chapters in JupyterLab. Pick the kernel 'Python 3 (ipykernel)': it is this"
+	@echo "project's .venv, with llmmath installed. MyST directives render (jupyterlab-myst);"
+	@echo "glued numbers show as the values the cells print beside them."
 	$(BIN)/jupyter lab notebooks/
 
 # Debian's Chromium for the browser tests, when we are root on Debian and it is missing.
