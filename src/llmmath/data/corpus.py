@@ -28,7 +28,7 @@ What this module does, in order (each step documented where it happens):
 3. :func:`tokenize` splits the remaining text into sentences of lower-case
    word tokens.
 4. :func:`load_shakespeare` assigns each work to the train, validation or test
-   split by the fixed lists :data:`VALIDATION_WORKS` and :data:`TEST_WORKS`.
+   split by the fixed lists ``VALIDATION_WORKS`` and ``TEST_WORKS``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ __all__ = [
     "clean_work",
     "tokenize",
     "vocabulary",
+    "check_sentences",
     "replace_rare",
     "VALIDATION_WORKS",
     "TEST_WORKS",
@@ -288,8 +289,8 @@ class Corpus:
 def load_shakespeare() -> Corpus:
     """Shakespeare's 42 works, cleaned, tokenised and split by work.
 
-    The split is fixed: :data:`VALIDATION_WORKS` (Macbeth, Much Ado About
-    Nothing, Richard II, Antony and Cleopatra) and :data:`TEST_WORKS` (Hamlet,
+    The split is fixed: ``VALIDATION_WORKS`` (Macbeth, Much Ado About
+    Nothing, Richard II, Antony and Cleopatra) and ``TEST_WORKS`` (Hamlet,
     Twelfth Night, Henry IV Part 1, The Winter's Tale), each about a tenth of
     the words; the other 34 works, the poems among them, are the training
     set. Splitting by work, not by sentence, means the test plays are text
@@ -324,14 +325,21 @@ def load_shakespeare() -> Corpus:
 
 
 class _Checked(list):
-    """A list of sentences that :func:`_check_sentences` has already checked."""
+    """A list of sentences that :func:`check_sentences` has already checked."""
 
 
-def _check_sentences(sentences, name: str = "sentences") -> list[Sequence[str]]:
+def check_sentences(sentences, name: str = "sentences") -> list[Sequence[str]]:
     """The sentences as a list, each a list or tuple of str tokens without ``<s>``.
 
-    Per sentence the checks are C-speed (``type``, ``in``); the token types are
+    The input check every language model's ``fit`` and ``perplexity`` share. Per
+    sentence the checks are C-speed (``type``, ``in``); the token types are
     checked once over the set of distinct tokens.
+
+    Examples
+    --------
+    >>> from llmmath.data import check_sentences
+    >>> check_sentences([["to", "be"], ("or", "not")])
+    [['to', 'be'], ('or', 'not')]
     """
     if isinstance(sentences, _Checked):
         return sentences
@@ -377,7 +385,7 @@ def vocabulary(sentences: Iterable[Sequence[str]], max_size: int | None = None,
     >>> vocabulary([["a", "b", "a"], ["c", "a"]], max_size=4)
     ('a', '</s>', 'b', '<unk>')
     """
-    sentences = _check_sentences(sentences)
+    sentences = check_sentences(sentences)
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
     if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
@@ -404,4 +412,4 @@ def replace_rare(sentences: Iterable[Sequence[str]], vocab: Iterable[str]) -> li
     [('to', 'be', '<unk>', '<unk>')]
     """
     keep = frozenset(vocab)
-    return [tuple(t if t in keep else UNK for t in s) for s in _check_sentences(sentences)]
+    return [tuple(t if t in keep else UNK for t in s) for s in check_sentences(sentences)]

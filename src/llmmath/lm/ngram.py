@@ -54,7 +54,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .._validation import check_positive
-from ..data.corpus import BOS, EOS, UNK, _check_sentences, vocabulary
+from ..data.corpus import BOS, EOS, UNK, check_sentences, vocabulary
 
 __all__ = ["NGramModel", "SMOOTHING_METHODS"]
 
@@ -137,7 +137,7 @@ class NGramModel:
     # ------------------------------------------------------------------ encoding
     def _encode(self, sentences) -> tuple[np.ndarray, np.ndarray]:
         """Padded id stream and the positions of the predicted tokens."""
-        sentences = _check_sentences(sentences)
+        sentences = check_sentences(sentences)
         unk, bos, pad = self._index[UNK], len(self.vocab), self.n - 1
         lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
         flat = itertools.chain.from_iterable(sentences)
@@ -176,7 +176,7 @@ class NGramModel:
         NGramModel
             ``self``, fitted.
         """
-        sentences = _check_sentences(sentences)
+        sentences = check_sentences(sentences)
         if not sentences:
             raise ValueError("sentences must contain at least one sentence")
         if self.smoothing == "interpolated" and self._lambdas_arg is None and validation is None:

@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from .._validation import check_positive
-from ..data.corpus import BOS, EOS, UNK, _check_sentences
+from ..data.corpus import BOS, EOS, UNK, check_sentences
 from ..nn.layers import linear
 from ..prob.softmax import log_softmax
 
@@ -155,7 +155,7 @@ class NeuralLM:
         """
         idx, unk, bos, c = self._index, self._index[UNK], len(self.vocab), self.context
         stream, targets = [], []
-        for s in _check_sentences(sentences):
+        for s in check_sentences(sentences):
             ids = [idx.get(t, unk) for t in s] + [idx[EOS]]
             stream.extend([bos] * c + ids)
             targets.append(np.arange(len(stream) - len(ids), len(stream)))
@@ -314,7 +314,7 @@ class NeuralLM:
         return float(np.exp(-self.log_probs(sentences).mean()))
 
     def next_distribution(self, context: Sequence[str] = ()) -> np.ndarray:
-        """The distribution of the next token after ``context`` (padded with ``<s>``), shape (|V|,)."""
+        """The distribution of the next token after ``context`` (padded with ``<s>``), shape ``(len(vocab),)``."""
         if isinstance(context, str):
             raise TypeError("context must be a sequence of tokens, not a str")
         ids = [self._index.get(t, self._index[UNK]) if t != BOS else len(self.vocab) for t in context]
