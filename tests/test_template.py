@@ -48,7 +48,7 @@ _MASKS = [
     r"\\begin\{(?P<env>\w+\*?)\}.*?\\end\{(?P=env)\}",  # amsmath environments
     r"(?<![\\$])\$(?!\$)(?:\\.|[^$\\])+?\$",       # inline math (may span lines)
     r"\{[\w:-]+\}`[^`]*`",                          # roles: glue, cite, eq, ref, func...
-    r"`[^`\n]*`",                                   # inline code
+    r"`(?:[^`\n]|\n(?!\s*\n))*`",                    # inline code (may wrap a line)
     r"^\s*:::.*$", r"^\s*:[\w-]+:.*$",              # directive fences and options
     r"^\s*\([\w-]+\)=\s*$",                         # targets
     r"\]\([^)]*\)",                                 # link URLs (the link text stays)
@@ -58,6 +58,7 @@ _MASKS = [
     r"(?:\s*(?:,|and|or|to|–|-)\s*\d+(?:\.\d+)*)*)",
     r"\b(?:1[6-9]|20)\d\d\b",                       # years
     r"\b\d+-D\b",                                   # 2-D, 3-D
+    r"\b\d+-grams?\b",                              # 4-gram: a name, like 2-D
     r"[A-Za-z]+\d+[A-Za-z\d]*|\d+(?!st\b|nd\b|rd\b|th\b)[A-Za-z][A-Za-z\d]*",  # float32, 3CosAdd
 ]
 _MASK = re.compile("|".join(f"(?:{m})" for m in _MASKS), re.S | re.M)
@@ -84,6 +85,7 @@ def unglued_numbers(markdown: str) -> list[str]:
     ("the 95th percentile", 1),
     ("`x[:10]` and {cite:p}`pennington2014glove`", 0),
     ("multi-line $a\n= 2$ math", 0),
+    ("`pip install\nx==0.6` and a 4-gram", 0),
 ])
 def test_the_number_heuristic_itself(text, expected):
     assert len(unglued_numbers(text)) == expected, unglued_numbers(text)
@@ -226,7 +228,7 @@ def test_nothing_is_quoted_from_the_articles(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
 def test_claim_boxes_are_marked_and_have_a_verdict(path):
     text = "\n".join(c.source for _, c in _cells(path, "markdown"))
-    boxes = re.findall(r":::\{admonition\} What the article says(.*?)\n:::", text, re.S)
+    boxes = re.findall(r":::\{admonition\} What the articles? says?(.*?)\n:::", text, re.S)
     claims = re.findall(r":::\{admonition\}[^\n]*\n:class:[^\n]*\bclaim\b(.*?)\n:::", text, re.S)
     assert len(claims) == len(boxes), "every 'What the article says' box has :class: claim"
     bad = [b[:80] for b in claims if not re.search(r"^\*\*Verdict:\*\*\s+\S", b, re.M)]
