@@ -97,7 +97,7 @@ def place_labels(ax, xy, labels, *, fontsize: float = 9, radii=(4, 9, 15, 22),
 
 
 def overlapping_texts(fig) -> list[tuple[str, str]]:
-    """Pairs of visible, non-empty texts of ``fig`` whose boxes overlap.
+    """Pairs of visible, non-empty texts (labels and titles) of ``fig`` whose boxes overlap.
 
     Parameters
     ----------
@@ -119,7 +119,9 @@ def overlapping_texts(fig) -> list[tuple[str, str]]:
     [('one', 'two')]
     """
     renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    texts = [t for ax in fig.axes
+             for t in [*ax.texts, ax.title, ax._left_title, ax._right_title]
+             if t.get_visible() and t.get_text().strip()]
     boxes = [_bbox(t, renderer, pad=0.0) for t in texts]
     return [(texts[i].get_text(), texts[j].get_text())
             for i in range(len(texts)) for j in range(i + 1, len(texts)) if _overlaps(boxes[i], boxes[j])]
