@@ -119,9 +119,11 @@ def overlapping_texts(fig) -> list[tuple[str, str]]:
     [('one', 'two')]
     """
     renderer = fig.canvas.get_renderer()
-    texts = [t for ax in fig.axes
-             for t in [*ax.texts, ax.title, ax._left_title, ax._right_title]
-             if t.get_visible() and t.get_text().strip()]
+    from matplotlib.text import Text
+
+    # An Axes' own Text children: its annotations and its three titles (not tick labels).
+    texts = [t for ax in fig.axes for t in ax.get_children()
+             if isinstance(t, Text) and t.get_visible() and t.get_text().strip()]
     boxes = [_bbox(t, renderer, pad=0.0) for t in texts]
     return [(texts[i].get_text(), texts[j].get_text())
             for i in range(len(texts)) for j in range(i + 1, len(texts)) if _overlaps(boxes[i], boxes[j])]
