@@ -17,8 +17,8 @@ def attention_heatmap(ax, weights, tokens, title: str = "", vmax: float | None =
     ax.grid(False)
     n = len(tokens)
     if labels:
-        ax.set_xticks(range(n), tokens, rotation=90, fontsize=7)
-        ax.set_yticks(range(n), tokens, fontsize=7)
+        ax.set_xticks(range(n), tokens, rotation=90, fontsize=9)
+        ax.set_yticks(range(n), tokens, fontsize=9)
     else:
         ax.set_xticks([])
         ax.set_yticks([])
@@ -34,7 +34,7 @@ def query_weights_figure(weights_row, tokens, query: int, title: str):
     fig, ax = plt.subplots(figsize=(COLUMN_WIDTH_IN, 2.8))
     colors = [BOOK_COLORS[3] if j == query else BOOK_COLORS[0] for j in range(len(tokens))]
     ax.bar(range(len(tokens)), weights_row, color=colors)
-    ax.set_xticks(range(len(tokens)), tokens, rotation=60, fontsize=8)
+    ax.set_xticks(range(len(tokens)), tokens, rotation=60, fontsize=9)
     ax.set_ylim(0, 1)
     ax.set_ylabel("attention weight")
     ax.set_title(title, fontsize=9)
@@ -49,10 +49,10 @@ def loglog_costs(ax, n, curves: dict, crossover: float | None = None, ylabel: st
     if crossover is not None:
         ax.axvline(crossover, color="0.5", linestyle=":", linewidth=1)
         ax.annotate(f"crossover n = {crossover:g}", (crossover, ax.get_ylim()[0]), xytext=(4, 8),
-                    textcoords="offset points", fontsize=8, color="0.4")
+                    textcoords="offset points", fontsize=9, color="0.4")
     ax.set_xlabel("sequence length n")
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=9, frameon=False)
 
 
 def gan_histogram(ax, samples, grid, density, title: str = "", bins=None):
