@@ -337,7 +337,8 @@ def test_explorers_have_a_numbered_caption_and_speaking_sliders(browser, server,
                     control.focus()
                     page.keyboard.press("End")
                     page.wait_for_timeout(50)
-                    shown = ex.locator("output").first.inner_text().strip()
+                    # The value shown next to this slider (an explorer may have several).
+                    shown = control.locator("xpath=following-sibling::output[1]").inner_text().strip()
                     assert control.get_attribute("aria-valuetext") == shown, \
                         f"explorer {i}: aria-valuetext does not follow the slider"
             img = ex.locator("img.llmx-image")
