@@ -78,3 +78,15 @@ def built_book(executed_notebooks) -> dict:
         shutil.rmtree(HIDDEN_PROBE, ignore_errors=True)
     return {"returncode": proc.returncode, "log": proc.stdout + proc.stderr,
             "html": ROOT / "_build" / "html"}
+
+
+@pytest.fixture(scope="session")
+def html_dir(request) -> Path:
+    """The built book's html folder; LLMMATH_BOOK_HTML points at one built elsewhere."""
+    given = os.environ.get("LLMMATH_BOOK_HTML")
+    if given:
+        return Path(given)
+    built = request.getfixturevalue("built_book")
+    if built["returncode"] != 0:
+        pytest.fail("the book did not build; see test_book.py::test_book_builds_with_warnings_as_errors")
+    return built["html"]

@@ -99,20 +99,6 @@ MIN_TEXT_PX = 9.0
 MIN_SCRIPT_PX = 8.0  # exponents and indices of formulas
 
 
-@pytest.fixture(scope="module")
-def html_dir(request) -> Path:
-    """The built book's html folder (LLMMATH_BOOK_HTML points at one built elsewhere)."""
-    import os
-
-    given = os.environ.get("LLMMATH_BOOK_HTML")
-    if given:
-        return Path(given)
-    built = request.getfixturevalue("built_book")
-    if built["returncode"] != 0:
-        pytest.fail("the book did not build")
-    return built["html"]
-
-
 def _chapter_pages(html: Path) -> list[Path]:
     return sorted((html / "notebooks").glob("*.html"))
 

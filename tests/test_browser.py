@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import shutil
 import socketserver
@@ -76,17 +75,6 @@ CHAPTERS = [p for p in book_pages() if p.startswith("notebooks/")]
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def html_dir(request) -> Path:
-    given = os.environ.get("LLMMATH_BOOK_HTML")
-    if given:
-        return Path(given)
-    built = request.getfixturevalue("built_book")
-    if built["returncode"] != 0:
-        pytest.fail("the book did not build; see test_book.py")
-    return built["html"]
 
 
 @pytest.fixture(scope="module")
