@@ -45,7 +45,7 @@ def format_number(value, fmt: str | None = None) -> str:
     return text.replace(",", THIN_SPACE)
 
 
-def glue_shown(name: str, value, fmt: str | None = None, *, label: str | None = None) -> str:
+def glue_shown(name: str, value, fmt: str | None = None, *, label: str | None = None) -> None:
     """Glue ``value`` under ``name`` as inline text and print it.
 
     In the text, ``{glue:md}`name``` shows the formatted value.
@@ -63,8 +63,9 @@ def glue_shown(name: str, value, fmt: str | None = None, *, label: str | None = 
 
     Returns
     -------
-    str
-        The formatted text.
+    None
+        Nothing, so that a cell ending with it shows only the printed line, not
+        the value's repr a second time; :func:`format_number` gives the text.
 
     Examples
     --------
@@ -77,4 +78,3 @@ def glue_shown(name: str, value, fmt: str | None = None, *, label: str | None = 
     text = format_number(value, fmt)
     glue(name, Markdown(text), display=False)
     print(f"{label or name} = {text}")
-    return text
