@@ -49,7 +49,8 @@ _MASKS = [
     r"(?<![\\$])\$(?!\$)(?:\\.|[^$\\])+?\$",       # inline math (may span lines)
     r"\{[\w:-]+\}`[^`]*`",                          # roles: glue, cite, eq, ref, func...
     r"`(?:[^`\n]|\n(?!\s*\n))*`",                    # inline code (may wrap a line)
-    r"^\s*:::.*$", r"^\s*:[\w-]+:.*$",              # directive fences and options
+    # directive fences and options: one line each ((?-s:...): `.` must not cross lines)
+    r"(?-s:^\s*:::.*$)", r"(?-s:^\s*:[\w-]+:.*$)",
     r"^\s*\([\w-]+\)=\s*$",                         # targets
     r"\]\([^)]*\)",                                 # link URLs (the link text stays)
     r"<[^>\n]+>",                                   # HTML tags
@@ -58,6 +59,7 @@ _MASKS = [
     r"(?:\s*(?:,|and|or|to|–|-)\s*\d+(?:\.\d+)*)*)",
     r"\b(?:1[6-9]|20)\d\d\b",                       # years
     r"\b\d+-D\b",                                   # 2-D, 3-D
+    r"\b\d+-norms?\b",                              # the 2-norm: a name
     r"\b\d+-grams?\b",                              # 4-gram: a name, like 2-D
     r"[A-Za-z]+\d+[A-Za-z\d]*|\d+(?!st\b|nd\b|rd\b|th\b)[A-Za-z][A-Za-z\d]*",  # float32, 3CosAdd
 ]
@@ -86,6 +88,8 @@ def unglued_numbers(markdown: str) -> list[str]:
     ("`x[:10]` and {cite:p}`pennington2014glove`", 0),
     ("multi-line $a\n= 2$ math", 0),
     ("`pip install\nx==0.6` and a 4-gram", 0),
+    (":::{note}\nthe 20 000 vectors\n:::", 2),  # "20" and "000"
+    (":::{exercise}\n:label: ex-1\nabout 219 tokens", 1),
 ])
 def test_the_number_heuristic_itself(text, expected):
     assert len(unglued_numbers(text)) == expected, unglued_numbers(text)
