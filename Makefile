@@ -37,7 +37,7 @@ execute: setup
 	$(BIN)/python scripts/bookcache.py --jobs $(JOBS)
 
 book: execute
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python scripts/bookcache.py --under-lock $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html (or run: make serve)"
 
 serve: book

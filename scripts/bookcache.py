@@ -336,9 +336,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--total-timeout", type=float, default=TOTAL_TIMEOUT,
                         help=f"seconds for the whole run (default {TOTAL_TIMEOUT:.0f})")
     parser.add_argument("--worker", nargs=2, metavar=("NOTEBOOK", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--under-lock", nargs=argparse.REMAINDER, metavar="COMMAND",
+                        help="execute nothing: run COMMAND (the book build, which reads the cache) "
+                             "while holding the cache lock, so no execution writes or clears the "
+                             "cache under it; exits with COMMAND's status")
     args = parser.parse_args(argv)
     if args.worker:
         return _worker(Path(args.worker[0]), Path(args.worker[1]), args.cell_timeout)
+    if args.under_lock is not None:
+        command = args.under_lock
+        if not command:
+            parser.error("--under-lock needs a command to run, e.g. --under-lock jupyter-book build .")
+        with cache_lock(wait_s=args.total_timeout):
+            return subprocess.run(command).returncode
     paths = [p.resolve() for p in args.notebooks] or toc_notebooks()
     start = time.perf_counter()
     results = execute(paths, jobs=args.jobs, fresh=args.fresh, store=not args.fresh,

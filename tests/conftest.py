@@ -69,7 +69,9 @@ def built_book(executed_notebooks) -> dict:
     failed = [p.name for p, r in executed_notebooks.items() if r.error]
     if failed:  # the build would execute them again, slowly, only to fail
         pytest.fail(f"chapters failed to execute, so the book cannot build: {failed}")
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
+    # as `make book` does: Sphinx reads the cache holding its lock, so no execution clears it meanwhile
+    cmd = [sys.executable, str(ROOT / "scripts" / "bookcache.py"), "--under-lock",
+           str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going"]
     HIDDEN_PROBE.mkdir(exist_ok=True)
     (HIDDEN_PROBE / "README.md").write_text("# Not part of the book\n\nA hidden folder's page.\n")
     try:

@@ -550,3 +550,20 @@ def test_blocked_attention_bad_input():
         blocked_attention(Q, K, V, block_rows=0)
     with pytest.raises(TypeError, match=r"causal must be True or False"):
         blocked_attention(Q, K, V, causal="yes")
+
+
+@PROPERTY
+@given(st.integers(1, 40), st.integers(1, 40), st.booleans(), st.integers(0, 2**32 - 1))
+def test_weights_equal_the_masked_softmax_of_the_scores(n_q, n_k, causal, seed):
+    """The in-place, blocked softmax of the attention is llmmath.prob.masked_softmax
+    of the scaled scores, under any mask that leaves every row a key (and the causal one)."""
+    from llmmath.prob import masked_softmax
+
+    rng = np.random.default_rng(seed)
+    q, k, v = rng.normal(size=(n_q, 8)), rng.normal(size=(n_k, 8)), rng.normal(size=(n_k, 3))
+    mask = rng.random((n_q, n_k)) < 0.6
+    mask[:, 0] = True                       # every row keeps key 0, which causal also allows
+    _, w = scaled_dot_product_attention(q, k, v, mask=mask, causal=causal)
+    allowed = mask & causal_mask(n_q, n_k) if causal else mask
+    np.testing.assert_allclose(w, masked_softmax(q @ k.T / np.sqrt(8), allowed), rtol=1e-12, atol=1e-15)
+    assert np.all(w[~allowed] == 0)

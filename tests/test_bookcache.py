@@ -107,3 +107,37 @@ def test_two_builds_do_not_hold_the_cache_at_once(private_cache):
     thread.join()
     with bookcache.cache_lock(wait_s=5):   # free again
         pass
+
+
+def test_the_book_build_reads_the_cache_under_the_lock(private_cache, tmp_path):
+    """`--under-lock CMD` runs CMD holding the lock (so no execution clears the cache
+    under Sphinx), passes its exit status on, and waits for a holder to finish."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import fcntl, sys\n"
+        f"handle = open({str(private_cache / '.jupyter_cache.lock')!r}, 'w')\n"
+        "try:\n"
+        "    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+        "except BlockingIOError:\n"
+        "    sys.exit(7)   # the lock is held: by our parent, as it should be\n"
+        "sys.exit(0)\n")
+    import sys as _sys
+    assert bookcache.main(["--under-lock", _sys.executable, str(probe)]) == 7
+    assert bookcache.main(["--under-lock", _sys.executable, "-c", "raise SystemExit(3)"]) == 3
+    with pytest.raises(SystemExit):
+        bookcache.main(["--under-lock"])
+    holding, release = threading.Event(), threading.Event()
+
+    def holder():
+        with bookcache.cache_lock():
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    assert holding.wait(10)
+    threading.Timer(1.0, release.set).start()
+    start = time.monotonic()
+    assert bookcache.main(["--under-lock", _sys.executable, "-c", "pass"]) == 0
+    assert time.monotonic() - start >= 0.9   # it waited for the holder
+    thread.join()

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import as_float_array, check_positive, result_dtype
-from ..prob.masked import masked_softmax
 from .layers import linear
 
 __all__ = [
@@ -131,7 +130,14 @@ def _softmax_rows_inplace(scores: np.ndarray, allowed: np.ndarray | None, causal
             block = block[..., :stop]
             tri = np.tri(stop - start, min(stop, n_k), start, dtype=bool)
             mask = tri if mask is None else mask[..., : min(stop, n_k)] & tri
-        block[...] = masked_softmax(block, mask)
+        # masked_softmax, in place: a masked score becomes -inf, whose exponential
+        # is exactly 0; every row keeps an allowed entry (checked by the caller),
+        # so each row's max is finite and no 0/0 or inf - inf can occur.
+        if mask is not None:
+            np.copyto(block, -np.inf, where=~np.broadcast_to(mask, block.shape))
+        block -= block.max(axis=-1, keepdims=True)
+        np.exp(block, out=block)
+        block /= block.sum(axis=-1, keepdims=True)
 
 
 def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
@@ -146,7 +152,8 @@ def scaled_dot_product_attention(q, k, v, mask=None, causal: bool = False):
 
     where the softmax acts on each row and :math:`M_{ij}` is 0 where query
     :math:`i` may attend to key :math:`j` and :math:`-\infty` where it may
-    not (computed by :func:`llmmath.prob.masked_softmax`). Each row of
+    not (the softmax of :func:`llmmath.prob.masked_softmax`, computed in place
+    one block of rows at a time). Each row of
     :math:`\mathbf{A}` is a probability vector, so each output row is a convex
     combination of the rows of :math:`\mathbf{V}`.
 
