@@ -8,6 +8,7 @@ pages are in test_browser.py.
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -110,6 +111,36 @@ def test_a_cell_that_glues_also_shows_the_value(path):
     silent = [i for i, c in _cells(path, "code")
               if re.search(r"\bglue\(", c.source) and not re.search(r"\b(print|display|glue_shown)\(", c.source)]
     assert not silent, f"cells {silent} glue values without printing them"
+
+
+def _figure_texts(path: Path):
+    """(cell, kind, text) for every figure caption and alt text: the myst-nb
+    metadata of a figure cell, and the literal parts of an explorer's caption=
+    and alt= strings (an f-string's {fields} are computed, so they count as glued)."""
+    for i, c in _cells(path, "code"):
+        meta = c.get("metadata", {}).get("mystnb", {})
+        yield i, "caption", meta.get("figure", {}).get("caption", "")
+        yield i, "alt text", meta.get("image", {}).get("alt", "")
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "explore":
+                for kw in node.keywords:
+                    if kw.arg in ("caption", "alt"):
+                        parts = [n.value for n in ast.walk(kw.value)
+                                 if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+                        yield i, f"explorer {kw.arg}", " … ".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_every_number_in_a_caption_or_alt_text_is_glued(path):
+    """Captions are MyST, so they can glue ({glue:md}`name`); alt text cannot, so
+    it describes what the figure shows in words; explorer strings are f-strings."""
+    offenders = [f"cell {i} {kind}: …{hit}…" for i, kind, text in _figure_texts(path)
+                 for hit in unglued_numbers(text)]
+    assert not offenders, ("numbers typed by hand in captions or alt text:\n" + "\n".join(offenders))
 
 
 # --------------------------------------------------------------------------
