@@ -62,7 +62,7 @@ _MASKS = [
     r"\b\d+-D\b",                                   # 2-D, 3-D
     r"\b\d+-norms?\b",                              # the 2-norm: a name
     r"\b\d+-grams?\b",                              # 4-gram: a name, like 2-D
-    r"[A-Za-z]+\d+[A-Za-z\d]*|\d+(?!st\b|nd\b|rd\b|th\b)[A-Za-z][A-Za-z\d]*",  # float32, 3CosAdd
+    r"[A-Za-z]+\d+[A-Za-z\d]*|\d+(?!st\b|nd\b|rd\b|th\b|e[-+]?\d)[A-Za-z][A-Za-z\d]*",  # float32, 3CosAdd (not 1e8)
 ]
 _MASK = re.compile("|".join(f"(?:{m})" for m in _MASKS), re.S | re.M)
 _DIGIT = re.compile(r"\d")
@@ -85,6 +85,7 @@ def unglued_numbers(markdown: str) -> list[str]:
     ("with $d = 50$ and $$x^2$$", 0),
     ("topics 5 and 6 of the article, in chapter 3", 0),
     ("float32 and 3CosAdd in 2-D, in 2014", 0),
+    ("a condition number near 1e8", 1),
     ("the 95th percentile", 1),
     ("`x[:10]` and {cite:p}`pennington2014glove`", 0),
     ("multi-line $a\n= 2$ math", 0),
