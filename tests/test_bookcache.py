@@ -89,17 +89,23 @@ def test_the_fingerprint_covers_the_library_source(tmp_path, monkeypatch):
     assert before["packages"] == after["packages"]
 
 
-def test_two_builds_do_not_hold_the_cache_at_once(private_cache):
+def _hold_lock_in_a_thread() -> tuple[threading.Thread, threading.Event]:
+    """Another build: a thread that takes the cache lock and keeps it until released."""
     holding, release = threading.Event(), threading.Event()
 
-    def first():
+    def holder():
         with bookcache.cache_lock():
             holding.set()
             release.wait(10)
 
-    thread = threading.Thread(target=first)
+    thread = threading.Thread(target=holder)
     thread.start()
     assert holding.wait(10)
+    return thread, release
+
+
+def test_two_builds_do_not_hold_the_cache_at_once(private_cache):
+    thread, release = _hold_lock_in_a_thread()
     with pytest.raises(TimeoutError, match="lock"):
         with bookcache.cache_lock(wait_s=1):
             pass
@@ -126,16 +132,7 @@ def test_the_book_build_reads_the_cache_under_the_lock(private_cache, tmp_path):
     assert bookcache.main(["--under-lock", _sys.executable, "-c", "raise SystemExit(3)"]) == 3
     with pytest.raises(SystemExit):
         bookcache.main(["--under-lock"])
-    holding, release = threading.Event(), threading.Event()
-
-    def holder():
-        with bookcache.cache_lock():
-            holding.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=holder)
-    thread.start()
-    assert holding.wait(10)
+    thread, release = _hold_lock_in_a_thread()
     threading.Timer(1.0, release.set).start()
     start = time.monotonic()
     assert bookcache.main(["--under-lock", _sys.executable, "-c", "pass"]) == 0
